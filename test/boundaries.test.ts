@@ -12,13 +12,14 @@ const ROOT = path.resolve(__dirname, '..');
 
 /** For each folder: the owners it may import. Owners are a src folder, 'node', or a package name. */
 const MAY_IMPORT: Record<string, string[]> = {
-  'src/analysis': ['src/analysis', 'node', 'ts-morph', 'minimatch'],
+  'src/config': ['src/config', 'node', 'ajv'],
+  'src/analysis': ['src/analysis', 'src/config', 'node', 'ts-morph', 'minimatch'],
   'src/fixes': ['src/fixes', 'src/analysis', 'node', 'ts-morph'],
-  'src/runtime': ['src/runtime', 'src/protocol', 'node', 'prom-client', 'pino', '@opentelemetry/api', 'hyparquet'],
+  'src/runtime': ['src/runtime', 'src/protocol', 'src/config', 'node', 'prom-client', 'pino', '@opentelemetry/api', 'hyparquet'],
   'src/protocol': ['src/protocol', 'src/analysis:type', 'src/runtime:type'],
-  'src/worker': ['src/worker', 'src/analysis', 'src/fixes', 'src/runtime', 'src/protocol', 'node'],
-  'src/cli': ['src/cli', 'src/analysis', 'src/fixes', 'src/runtime', 'src/protocol', 'node'],
-  'src/extension': ['src/extension', 'src/protocol', 'vscode', 'node', 'src/analysis:type', 'src/fixes:type', 'src/runtime:type'],
+  'src/worker': ['src/worker', 'src/config', 'src/analysis', 'src/fixes', 'src/runtime', 'src/protocol', 'node'],
+  'src/cli': ['src/cli', 'src/config', 'src/analysis', 'src/fixes', 'src/runtime', 'src/protocol', 'node'],
+  'src/extension': ['src/extension', 'src/config', 'src/protocol', 'vscode', 'node', 'src/analysis:type', 'src/fixes:type', 'src/runtime:type'],
   webview: ['webview', 'src/protocol:type', 'chart.js', '@vscode/webview-ui-toolkit'],
 };
 
