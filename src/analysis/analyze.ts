@@ -1,0 +1,140 @@
+/**
+ * The analysis entry point: a workspace in, an Inventory and Findings out.
+ *
+ *   const analyzer = Analyzer.load(root, { paths: ['.'], config });
+ *   analyzer.inventory();           // routes, jobs, metrics with coverage
+ *   analyzer.update(file, text);    // re-parse one file; results recomputed lazily
+ *
+ * Files are parsed once with the TypeScript parser (no type checker) and indexed in one walk;
+ * linking across files is memoized per version of the project.
+ */
+import path from 'node:path';
+import { Project, type VisitorMap } from './project';
+import { Linker } from './link';
+import { Instrumentation, collectMetricDefinitions } from './instrument';
+import { linkScopeRoutes, type LinkedRoute } from './routes';
+import { FRAMEWORKS } from './frameworks';
+import { JOB_RECOGNIZERS } from './jobs';
+import { detectAutoInstrumentation } from './auto';
+import { loadWorkspace, toRel, type Workspace, type WorkspaceOptions } from './workspace';
+import { stringOf } from './strings';
+import type { AnalysisError, Inventory, JobEntry, MetricDefinition, RouteEntry } from './model';
+import type { ScopeFramework, FileFramework } from './frameworks/types';
+import type { ts } from './ts';
+import type { ProjectFile } from './project';
+
+export interface AnalyzerOptions extends WorkspaceOptions {
+  /** Files or directories to scan, relative to root. Default: the root. */
+  paths?: string[];
+  visitors?: VisitorMap;
+}
+
+export class Analyzer {
+  readonly project: Project;
+  private cached?: { inventory: Inventory; linker: Linker; instr: Instrumentation };
+  private errors: AnalysisError[];
+
+  private constructor(readonly root: string, workspace: Workspace, private readonly options: AnalyzerOptions) {
+    this.project = new Project(root, workspace.tsconfigs);
+    this.errors = [...workspace.errors];
+    for (const entry of workspace.files) this.project.addFile(entry, options.visitors);
+  }
+
+  static load(root: string, options: AnalyzerOptions = {}): Analyzer {
+    const absRoot = path.resolve(root);
+    const ws = loadWorkspace(absRoot, options.paths?.length ? options.paths : ['.'], options);
+    return new Analyzer(absRoot, ws, options);
+  }
+
+  /** Replaces (or adds) one file's text; everything derived is recomputed on the next query. */
+  update(abs: string, text: string): void {
+    this.project.addFile({ abs, rel: toRel(this.root, abs), text }, this.options.visitors);
+    this.cached = undefined;
+  }
+
+  remove(abs: string): void {
+    this.project.removeFile(abs);
+    this.cached = undefined;
+  }
+
+  get linker(): Linker { return this.compute().linker; }
+  get instrumentation(): Instrumentation { return this.compute().instr; }
+
+  inventory(): Inventory { return this.compute().inventory; }
+
+  private compute(): { inventory: Inventory; linker: Linker; instr: Instrumentation } {
+    if (this.cached) return this.cached;
+    const linker = new Linker(this.project);
+    const instr = new Instrumentation(linker);
+    const errors = [...this.errors];
+    const str = (n: ts.Node | undefined, f: ProjectFile) => stringOf(n, f, linker);
+
+    const scopeFrameworks = FRAMEWORKS.filter((f): f is ScopeFramework => f.kind === 'scope');
+    const fileFrameworks = FRAMEWORKS.filter((f): f is FileFramework => f.kind === 'file');
+    const linked: LinkedRoute[] = [];
+    guard(errors, 'routes', () => linked.push(...linkScopeRoutes(this.project, linker, scopeFrameworks, instr)));
+    for (const fw of fileFrameworks) {
+      guard(errors, fw.id, () => {
+        for (const d of fw.collect(this.project, linker, { str, instrumentation: (n, f) => instr.describe(n, f) })) {
+          const handlerCov = d.coverage?.kind === 'handler' ? d.coverage.by : d.handler ? instr.describe(d.handler, d.file) : undefined;
+          linked.push({
+            framework: d.framework, file: d.file, method: d.method, path: d.path, nameNode: d.nameNode, handler: d.handler,
+            coverage: handlerCov ? 'handler' : d.coverage?.kind ?? 'none', coveredBy: handlerCov ?? d.coverage?.by,
+          });
+        }
+      });
+    }
+    const auto = detectAutoInstrumentation(this.project);
+    const routes: RouteEntry[] = linked.map((r) => {
+      const pos = r.file.position(r.nameNode);
+      const entry: RouteEntry = { file: r.file.rel, line: pos.line, column: pos.column, method: r.method, path: r.path, framework: r.framework, coverage: r.coverage };
+      if (r.coverage === 'none' && auto) { entry.coverage = 'auto'; entry.coveredBy = auto.by; }
+      else if (r.coveredBy) entry.coveredBy = r.coveredBy;
+      if (r.handler) entry.handler = r.file.range(r.handler);
+      return entry;
+    });
+
+    const jobs: JobEntry[] = [];
+    for (const rec of JOB_RECOGNIZERS) {
+      guard(errors, rec.kind, () => {
+        for (const d of rec.collect(this.project, { linker, instr, str })) {
+          const pos = d.file.position(d.nameNode);
+          const handlerCov = d.handler ? instr.describe(d.handler, d.file) : undefined;
+          const entry: JobEntry = {
+            file: d.file.rel, line: pos.line, column: pos.column, kind: d.kind, name: d.name,
+            coverage: handlerCov ? 'handler' : d.coverage?.kind ?? 'none',
+          };
+          if (d.schedule !== undefined) entry.schedule = d.schedule;
+          const by = handlerCov ?? d.coverage?.by;
+          if (by) entry.coveredBy = by;
+          if (d.handler) entry.handler = d.file.range(d.handler);
+          jobs.push(entry);
+        }
+      });
+    }
+
+    const metrics: MetricDefinition[] = [];
+    for (const f of this.project.files.values()) guard(errors, f.rel, () => metrics.push(...collectMetricDefinitions(f, linker, (n) => str(n, f))));
+
+    const byPos = (a: { file: string; line: number; column: number }, b: { file: string; line: number; column: number }) =>
+      a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;
+    routes.sort((a, b) => byPos(a, b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || (a.method < b.method ? -1 : a.method > b.method ? 1 : 0));
+    jobs.sort(byPos);
+    metrics.sort(byPos);
+    this.cached = { inventory: { root: this.root, routes, jobs, metrics, errors }, linker, instr };
+    return this.cached;
+  }
+}
+
+/** Our own bugs must not end a scan: the part that failed is reported and the rest goes on. */
+function guard(errors: AnalysisError[], what: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    errors.push({ file: what, message: `internal error: ${(err as Error)?.stack?.split('\n').slice(0, 3).join(' ') ?? String(err)}` });
+  }
+}
+
+export function analyzeInventory(root: string, options: AnalyzerOptions = {}): Inventory {
+  return Analyzer.load(root, options).inventory();
+}

@@ -1,0 +1,5 @@
+/** Every framework recognizer, one file each. Adding a framework is adding a file and a line here. */
+import type { Framework } from './types';
+import express from './express';
+
+export const FRAMEWORKS: Framework[] = [express];

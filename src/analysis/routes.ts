@@ -1,0 +1,253 @@
+/**
+ * Links the routes of scope frameworks across the project: finds every app/router/plugin scope,
+ * interprets the method calls made on it, follows mounts (`app.use('/api', router)`,
+ * `fastify.register(plugin, { prefix })`, a router passed to a function), composes prefixes from
+ * the server root, and decides middleware coverage by registration order.
+ */
+import { ts, skipOuter } from './ts';
+import type { FrameworkId, Coverage } from './model';
+import type { Linker, Ref } from './link';
+import type { Project, ProjectFile, MethodCall } from './project';
+import type { CallContext, MiddlewareDraft, RouteDraft, ScopeFramework } from './frameworks/types';
+import type { Instrumentation } from './instrument';
+import { stringOf, pathOf } from './strings';
+import { isFunctionLike } from './ts';
+
+interface Edge { parent: ScopeNode; prefix: string; file: ProjectFile; pos: number }
+interface ScopedMiddleware extends MiddlewareDraft { file: ProjectFile; pos: number; line: number }
+
+export interface ScopeNode {
+  id: number;
+  framework?: FrameworkId;
+  kind: 'app' | 'router' | 'plugin' | 'param';
+  ownPrefix: string;
+  parents: Edge[];
+  middleware: ScopedMiddleware[];
+  /** The parameter, for param scopes (a function receiving an app/router/plugin instance). */
+  param?: { fn: ts.SignatureDeclaration; index: number; file: ProjectFile };
+}
+
+export interface LinkedRoute {
+  framework: FrameworkId;
+  file: ProjectFile;
+  method: string;
+  path: string;
+  nameNode: ts.Node;
+  handler?: ts.Node;
+  coverage: Coverage;
+  coveredBy?: string;
+}
+
+const MAX_CHAINS = 16;
+
+export function linkScopeRoutes(project: Project, linker: Linker, frameworks: ScopeFramework[], instr: Instrumentation): LinkedRoute[] {
+  const nodes = new Map<unknown, ScopeNode>();
+  let nextId = 0;
+  const interesting = new Set<string>();
+  for (const fw of frameworks) for (const m of fw.methods) interesting.add(m);
+  const routes: Array<{ draft: RouteDraft; scope: ScopeNode; file: ProjectFile; pos: number; framework: FrameworkId }> = [];
+  const interpreted = new Set<string>();
+  const paramResolved = new Set<ScopeNode>();
+
+  const keyOf = (r: Ref): unknown => {
+    const v = r.v;
+    switch (v.k) {
+      case 'call': case 'new': return v.node;
+      case 'param': return v.node;
+      case 'typed': return v.node;
+      default: return undefined;
+    }
+  };
+
+  const scopeNodesOf = (expr: ts.Node, file: ProjectFile): ScopeNode[] => {
+    const out: ScopeNode[] = [];
+    for (const r of linker.refsOf(expr, file)) { const n = nodeFor(r); if (n) out.push(n); }
+    return out;
+  };
+
+  const nodeFor = (r: Ref): ScopeNode | undefined => {
+    const key = keyOf(r);
+    if (key === undefined) return undefined;
+    const existing = nodes.get(key);
+    if (existing) return existing;
+    for (const fw of frameworks) {
+      const k = fw.scopeOf(r, linker);
+      if (!k) continue;
+      const node: ScopeNode = { id: nextId++, framework: k.framework, kind: k.kind, ownPrefix: k.prefix ?? '', parents: [], middleware: [] };
+      nodes.set(key, node);
+      if (k.parent) {
+        for (const p of scopeNodesOf(k.parent.node, k.parent.file)) node.parents.push({ parent: p, prefix: k.parent.mountPrefix, file: k.parent.file, pos: k.parent.node.getStart(k.parent.file.sf) });
+      }
+      return node;
+    }
+    const v = r.v;
+    if (v.k === 'param' || v.k === 'typed') {
+      const ann = v.annotation;
+      const fw = ann ? frameworks.find((f) => f.isScopeType(ann)) : undefined;
+      if (v.k === 'typed' && !fw) return undefined;
+      const node: ScopeNode = { id: nextId++, framework: fw?.id, kind: 'param', ownPrefix: '', parents: [], middleware: [] };
+      if (v.k === 'param') node.param = { fn: v.fn, index: v.index, file: r.file };
+      nodes.set(key, node);
+      return node;
+    }
+    return undefined;
+  };
+
+  const str = (file: ProjectFile) => (n: ts.Node | undefined) => stringOf(n, file, linker);
+
+  const interpretCall = (mc: MethodCall, file: ProjectFile, scope: ScopeNode, fw: ScopeFramework): void => {
+    const pos = mc.node.getStart(file.sf);
+    const ctx: CallContext = {
+      file, linker, call: mc.node, method: mc.method,
+      str: str(file),
+      pathOf: (n) => pathOf(n, file, linker),
+      instrumentation: (n) => instr.describe(n, file),
+      route: (d) => routes.push({ draft: d, scope, file, pos, framework: fw.id }),
+      mount: (d) => {
+        let children: ScopeNode[] = [];
+        if (d.pluginParam !== undefined) {
+          for (const { fn, file: ff } of linker.functionsOf(d.child, file)) {
+            const p = fn.parameters[d.pluginParam];
+            if (!p) continue;
+            const n = nodeFor({ v: ff.values.valueOfDeclaration(p), file: ff });
+            if (n) children.push(n);
+          }
+        } else children = scopeNodesOf(d.child, file);
+        for (const c of children) {
+          if (c === scope) continue;
+          if (!c.framework) c.framework = fw.id;
+          c.parents.push({ parent: scope, prefix: d.prefix, file, pos });
+        }
+      },
+      middleware: (d) => scope.middleware.push({ ...d, file, pos, line: file.position(mc.node).line }),
+    };
+    try {
+      fw.interpret(ctx);
+    } catch {
+      // A recognizer bug must not stop the scan; the call is skipped (reported by the walker in rules).
+    }
+  };
+
+  // Param scopes get their parents from the call sites that pass a scope in: registerRoutes(app).
+  const resolveParamParents = (node: ScopeNode): void => {
+    if (!node.param || paramResolved.has(node)) return;
+    paramResolved.add(node);
+    const { fn, index, file } = node.param;
+    for (const name of namesOf(fn)) {
+      for (const f of project.files.values()) {
+        for (const call of f.callsByName.get(name) ?? []) {
+          const arg = call.arguments[index];
+          if (!arg) continue;
+          if (!linker.functionsOf(call.expression, f).some((x) => x.fn === fn)) continue;
+          for (const p of scopeNodesOf(arg, f)) if (p !== node) node.parents.push({ parent: p, prefix: '', file: f, pos: call.getStart(f.sf) });
+        }
+      }
+    }
+    void file;
+  };
+
+  // Fixpoint: interpreting calls adds mounts, which give param scopes a framework, which makes
+  // more calls interpretable.
+  const calls: Array<{ mc: MethodCall; file: ProjectFile }> = [];
+  for (const file of project.files.values()) for (const mc of file.methodCalls) if (interesting.has(mc.method)) calls.push({ mc, file });
+  for (let round = 0; round < 8; round++) {
+    let progress = false;
+    for (const { mc, file } of calls) {
+      for (const scope of scopeNodesOf(mc.base, file)) {
+        if (scope.kind === 'param' && !scope.framework) {
+          resolveParamParents(scope);
+          const fwParent = scope.parents.find((e) => e.parent.framework);
+          if (fwParent) { scope.framework = fwParent.parent.framework; progress = true; }
+        }
+        if (!scope.framework) continue;
+        const fw = frameworks.find((f) => f.id === scope.framework)!;
+        if (!fw.methods.has(mc.method)) continue;
+        const key = `${scope.id}:${mc.node.pos}-${mc.node.end}:${file.abs}`;
+        if (interpreted.has(key)) continue;
+        interpreted.add(key);
+        interpretCall(mc, file, scope, fw);
+        progress = true;
+      }
+    }
+    if (!progress) break;
+  }
+  for (const n of nodes.values()) if (n.kind === 'param') resolveParamParents(n);
+
+  // Compose prefixes and middleware coverage along every chain from the route's scope to a root.
+  interface Chain { prefix: string; coveredBy?: string }
+  const chains = (scope: ScopeNode, file: ProjectFile, pos: number, seen: Set<ScopeNode>): Chain[] => {
+    const own = scope.middleware.find((m) => m.unordered || m.file !== file || m.pos < pos);
+    const ownCovered = own ? `${own.description} (${own.file.rel}:${own.line})` : undefined;
+    const parents = scope.parents.filter((e) => !seen.has(e.parent));
+    if (parents.length === 0) return [{ prefix: scope.ownPrefix, coveredBy: ownCovered }];
+    const out: Chain[] = [];
+    seen.add(scope);
+    for (const e of parents) {
+      for (const c of chains(e.parent, e.file, e.pos, seen)) {
+        if (out.length >= MAX_CHAINS) break;
+        out.push({ prefix: joinPath(joinPath(c.prefix, e.prefix), scope.ownPrefix), coveredBy: ownCovered ?? c.coveredBy });
+      }
+    }
+    seen.delete(scope);
+    return out;
+  };
+
+  const out: LinkedRoute[] = [];
+  for (const r of routes) {
+    const handler = r.draft.handlers[r.draft.handlers.length - 1];
+    let handlerCoverage: string | undefined;
+    for (const h of r.draft.handlers) { handlerCoverage = instr.describe(h, r.file); if (handlerCoverage) break; }
+    const seenPaths = new Set<string>();
+    for (const chain of chains(r.scope, r.file, r.pos, new Set())) {
+      for (const p of r.draft.paths) {
+        const full = joinPath(chain.prefix, p);
+        for (const m of r.draft.methods) {
+          const key = `${m} ${full}`;
+          if (seenPaths.has(key)) continue;
+          seenPaths.add(key);
+          out.push({
+            framework: r.framework, file: r.file, method: m, path: full, nameNode: r.draft.nameNode, handler,
+            coverage: handlerCoverage ? 'handler' : chain.coveredBy ? 'middleware' : 'none',
+            coveredBy: handlerCoverage ?? chain.coveredBy,
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Names a function can be called by: its own name, the variable or property it is assigned to, export names. */
+function namesOf(fn: ts.SignatureDeclaration): string[] {
+  const names: string[] = [];
+  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name) names.push(fn.name.text);
+  if (ts.isMethodDeclaration(fn) && ts.isIdentifier(fn.name)) names.push(fn.name.text);
+  let p: ts.Node = fn.parent;
+  while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression(p) || (ts.isCallExpression(p) && isFunctionLike(fn)))) p = p.parent;
+  if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) names.push(p.name.text);
+  if (p && ts.isPropertyAssignment(p)) { const n = p.name; if (ts.isIdentifier(n) || ts.isStringLiteral(n)) names.push(n.text); }
+  if (p && ts.isBinaryExpression(p) && ts.isPropertyAccessExpression(p.left)) names.push(p.left.name.text);
+  if (p && ts.isBinaryExpression(p) && ts.isIdentifier(p.left)) names.push(p.left.text);
+  // module.exports = function (app) {}; called as require('./routes')(app): indexed under its file name
+  return names.filter((n) => n !== 'exports');
+}
+
+/** Joins route path pieces the way the frameworks do: one slash between, no trailing slash (except root). */
+export function joinPath(a: string, b: string): string {
+  if (!a) return normalize(b);
+  if (!b || b === '/') return normalize(a);
+  if (b.startsWith('/^') || b.startsWith('*')) return normalize(a.replace(/\/$/, '') + '/' + b.replace(/^\//, ''));
+  return normalize(a.replace(/\/+$/, '') + '/' + b.replace(/^\/+/, ''));
+}
+
+function normalize(p: string): string {
+  if (p === '' || p === '/') return '/';
+  const regex = /[\\^$]/.test(p);
+  if (!regex && p.length > 1 && p.endsWith('/')) p = p.replace(/\/+$/, '') || '/';
+  if (!p.startsWith('/') && !p.startsWith('*') && !p.startsWith('(')) p = '/' + p;
+  return p;
+}
+
+export function isSkippable(e: ts.Expression): boolean {
+  return ts.isSpreadElement(skipOuter(e));
+}
