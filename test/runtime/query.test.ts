@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ratio, sumBy } from '../../src/runtime/query/aggregate';
+import { ratio, sumBy, type Vector } from '../../src/runtime/query/aggregate';
 import { histogramQuantile } from '../../src/runtime/query/histogram-quantile';
 import { delta, extrapolatedRate, increase, rate } from '../../src/runtime/query/rate';
 
@@ -75,7 +75,7 @@ describe('runtime: query functions', () => {
   });
 
   it('sum by and ratios follow PromQL grouping (missing labels group as empty)', () => {
-    const v = [
+    const v: Vector = [
       { labels: { route: '/a', code: '200' }, value: 3 },
       { labels: { route: '/a', code: '500' }, value: 1 },
       { labels: { code: '500' }, value: 2 },
