@@ -54,7 +54,11 @@ export interface TargetState {
   bytes: number;
 }
 
-export interface TargetsResponse { targets: TargetState[] }
+export interface TargetsResponse {
+  targets: TargetState[];
+  /** Endpoints the inventory says the code serves (`/metrics` routes), to add as targets. */
+  suggestions?: { path: string; file: string; line: number }[];
+}
 
 /** A place in the user's code (paths relative to the inventory root, 1-based lines). */
 export interface CodeLink { file: string; line: number; column?: number }
