@@ -23,6 +23,16 @@ import type { ScopeFramework, FileFramework } from './frameworks/types';
 import type { ts } from './ts';
 import type { ProjectFile } from './project';
 
+export interface RouteDetail { entry: RouteEntry; file: ProjectFile; nameNode: ts.Node; handler?: ts.Node }
+export interface JobDetail { entry: JobEntry; file: ProjectFile; nameNode: ts.Node; handler?: ts.Node }
+export interface Computed {
+  inventory: Inventory;
+  linker: Linker;
+  instr: Instrumentation;
+  routes: RouteDetail[];
+  jobs: JobDetail[];
+}
+
 export interface AnalyzerOptions extends WorkspaceOptions {
   /** Files or directories to scan, relative to root. Default: the root. */
   paths?: string[];
@@ -31,13 +41,24 @@ export interface AnalyzerOptions extends WorkspaceOptions {
 
 export class Analyzer {
   readonly project: Project;
-  private cached?: { inventory: Inventory; linker: Linker; instr: Instrumentation };
+  private cached?: Computed;
   private errors: AnalysisError[];
 
   private constructor(readonly root: string, workspace: Workspace, private readonly options: AnalyzerOptions) {
     this.project = new Project(root, workspace.tsconfigs);
     this.errors = [...workspace.errors];
-    for (const entry of workspace.files) this.project.addFile(entry, options.visitors);
+    for (const entry of workspace.files) this.noteSyntaxErrors(this.project.addFile(entry, options.visitors));
+  }
+
+  /** Files that do not parse are still analysed as far as the parser recovers; say so. */
+  private noteSyntaxErrors(file: ProjectFile): void {
+    const diags = (file.sf as unknown as { parseDiagnostics?: Array<{ start?: number; messageText: unknown }> }).parseDiagnostics;
+    this.errors = this.errors.filter((e) => !(e.file === file.rel && e.message.startsWith('syntax error')));
+    if (!diags?.length) return;
+    const d = diags[0];
+    const line = d.start !== undefined ? file.sf.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
+    const text = typeof d.messageText === 'string' ? d.messageText : 'parse error';
+    this.errors.push({ file: file.rel, message: `syntax error at line ${line}: ${text} (analysed as far as the parser recovered)` });
   }
 
   static load(root: string, options: AnalyzerOptions = {}): Analyzer {
@@ -48,7 +69,7 @@ export class Analyzer {
 
   /** Replaces (or adds) one file's text; everything derived is recomputed on the next query. */
   update(abs: string, text: string): void {
-    this.project.addFile({ abs, rel: toRel(this.root, abs), text }, this.options.visitors);
+    this.noteSyntaxErrors(this.project.addFile({ abs, rel: toRel(this.root, abs), text }, this.options.visitors));
     this.cached = undefined;
   }
 
@@ -62,7 +83,10 @@ export class Analyzer {
 
   inventory(): Inventory { return this.compute().inventory; }
 
-  private compute(): { inventory: Inventory; linker: Linker; instr: Instrumentation } {
+  /** Inventory entries with the syntax they came from (for rules and fixes). */
+  details(): Computed { return this.compute(); }
+
+  private compute(): Computed {
     if (this.cached) return this.cached;
     const linker = new Linker(this.project);
     const instr = new Instrumentation(linker);
@@ -85,16 +109,19 @@ export class Analyzer {
       });
     }
     const auto = detectAutoInstrumentation(this.project);
+    const routeDetails: RouteDetail[] = [];
     const routes: RouteEntry[] = linked.map((r) => {
       const pos = r.file.position(r.nameNode);
       const entry: RouteEntry = { file: r.file.rel, line: pos.line, column: pos.column, method: r.method, path: r.path, framework: r.framework, coverage: r.coverage };
       if (r.coverage === 'none' && auto) { entry.coverage = 'auto'; entry.coveredBy = auto.by; }
       else if (r.coveredBy) entry.coveredBy = r.coveredBy;
       if (r.handler) entry.handler = r.file.range(r.handler);
+      routeDetails.push({ entry, file: r.file, nameNode: r.nameNode, handler: r.handler });
       return entry;
     });
 
     const jobs: JobEntry[] = [];
+    const jobDetails: JobDetail[] = [];
     for (const rec of JOB_RECOGNIZERS) {
       guard(errors, rec.kind, () => {
         for (const d of rec.collect(this.project, { linker, instr, str })) {
@@ -109,6 +136,7 @@ export class Analyzer {
           if (by) entry.coveredBy = by;
           if (d.handler) entry.handler = d.file.range(d.handler);
           jobs.push(entry);
+          jobDetails.push({ entry, file: d.file, nameNode: d.nameNode, handler: d.handler });
         }
       });
     }
@@ -121,7 +149,7 @@ export class Analyzer {
     routes.sort((a, b) => byPos(a, b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || (a.method < b.method ? -1 : a.method > b.method ? 1 : 0));
     jobs.sort(byPos);
     metrics.sort(byPos);
-    this.cached = { inventory: { root: this.root, routes, jobs, metrics, errors }, linker, instr };
+    this.cached = { inventory: { root: this.root, routes, jobs, metrics, errors }, linker, instr, routes: routeDetails, jobs: jobDetails };
     return this.cached;
   }
 }

@@ -1,14 +1,15 @@
 /**
  * `telltale` command-line entry: `telltale <command> [options]`.
- * Each command lives in commands/<name>.ts and exports `run: CliCommand`.
+ * Each command lives in commands/<name>.ts and exports `run: CliCommand`; commands are loaded
+ * on first use (require, so bundles and tests load them the same way).
  */
 import { type CliCommand, type CliIO, EXIT_ERROR, UsageError } from './io';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
-  inventory: { summary: 'list routes, jobs and metrics with their instrumentation coverage', load: async () => (await import('./commands/inventory')).run },
-  scan: { summary: 'report findings (text, json, sarif)', load: async () => (await import('./commands/scan')).run },
-  drift: { summary: 'compare a reference and a current dataset for data drift', load: async () => (await import('./commands/drift')).run },
-  runtime: { summary: 'start the local runtime: scrape /metrics, serve the API and dashboard', load: async () => (await import('./commands/runtime')).run },
+  inventory: { summary: 'list routes, jobs and metrics with their instrumentation coverage', load: async () => (require('./commands/inventory') as typeof import('./commands/inventory')).run },
+  scan: { summary: 'report findings (text, json, sarif)', load: async () => (require('./commands/scan') as typeof import('./commands/scan')).run },
+  drift: { summary: 'compare a reference and a current dataset for data drift', load: async () => (require('./commands/drift') as typeof import('./commands/drift')).run },
+  runtime: { summary: 'start the local runtime: scrape /metrics, serve the API and dashboard', load: async () => (require('./commands/runtime') as typeof import('./commands/runtime')).run },
 };
 
 export function usage(): string {
