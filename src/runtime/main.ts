@@ -205,9 +205,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
   const prometheusUrl = options.prometheusUrl ?? config.prometheus?.url;
   let scraper!: Scraper;
-  let server: RuntimeServer | undefined;
+  const ref: { server?: RuntimeServer } = {};
   let roundNo = 0;
-  let last: { targets?: string; routes?: string; jobs?: string } = {};
+  const last: { targets?: string; routes?: string; jobs?: string } = {};
 
   const local = new LocalSource(store);
   let source: ViewSource = local;
@@ -236,7 +236,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     } catch (err) {
       logger.warn({ err: (err as Error).message }, 'computing the views failed');
     }
-    server?.broadcast(event);
+    ref.server?.broadcast(event);
   };
 
   try {
@@ -272,7 +272,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   new Gauge({ name: 'telltale_store_buffer_bytes', help: 'Bytes of the sample buffers.', registers: [registry], collect() { this.set(store.stats().bufferBytes); } });
   new Gauge({ name: 'telltale_process_resident_memory_bytes', help: 'Resident memory of the runtime.', registers: [registry], collect() { this.set(process.memoryUsage().rss); } });
   new Gauge({ name: 'telltale_process_heap_used_bytes', help: 'V8 heap in use.', registers: [registry], collect() { this.set(process.memoryUsage().heapUsed); } });
-  new Gauge({ name: 'telltale_sse_clients', help: 'Connected event streams.', registers: [registry], collect() { this.set(server?.eventClients ?? 0); } });
+  new Gauge({ name: 'telltale_sse_clients', help: 'Connected event streams.', registers: [registry], collect() { this.set(ref.server?.eventClients ?? 0); } });
 
   const drift = options.drift;
   drift?.registerMetrics?.(registry);
@@ -281,7 +281,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const token = crypto.randomBytes(32).toString('base64url');
   const dirForToken = tokenDirectory(options);
 
-  server = await startServer({
+  const server = ref.server = await startServer({
     host, port, token, logger, staticDir: options.staticDir ?? defaultStaticDir(),
     api: {
       health: () => {
@@ -364,7 +364,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       if (driftTimer) clearInterval(driftTimer);
       if (promTimer) clearInterval(promTimer);
       await scraper.stop();
-      await server!.close();
+      await server.close();
       fs.rmSync(tokenFile, { force: true });
       logger.info({}, 'runtime stopped');
     },
