@@ -1,5 +1,6 @@
 /** Every framework recognizer, one file each. Adding a framework is adding a file and a line here. */
 import type { Framework } from './types';
 import express from './express';
+import nodeHttp from './node-http';
 
-export const FRAMEWORKS: Framework[] = [express];
+export const FRAMEWORKS: Framework[] = [express, nodeHttp];

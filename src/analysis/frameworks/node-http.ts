@@ -20,7 +20,7 @@ const FRAMEWORK_PACKAGE = /^(express|koa|fastify|hono|next|connect|@koa\/router|
 const nodeHttp: FileFramework = {
   id: 'node-http',
   kind: 'file',
-  collect(project, linker) {
+  collect(project, linker, helpers) {
     const out: FileRouteDraft[] = [];
     const usesFramework = [...project.files.values()].some((f) => [...f.importedModules].some((m) => FRAMEWORK_PACKAGE.test(m) || m.startsWith('next/')));
     let requestListeners: Array<{ mc: { receiver: ts.Expression; node: ts.CallExpression }; file: ProjectFile }> | undefined;
@@ -37,7 +37,9 @@ const nodeHttp: FileFramework = {
             if (!l) continue;
             if (l.file !== file) {
               if (!delegatesToFramework(l.mc.node.arguments[1], l.file, linker, usesFramework)) {
-                out.push({ framework: 'node-http', file, method: 'ANY', path: '/*', nameNode: methodNameNode(call), coverage: coverageIn(l.mc.node.arguments[1], l.file) });
+                // the handler lives in another file: coverage is decided here (a handler range is per file)
+                const by = helpers.instrumentation(l.mc.node.arguments[1], l.file);
+                out.push({ framework: 'node-http', file, method: 'ANY', path: '/*', nameNode: methodNameNode(call), coverage: by ? { kind: 'handler', by } : undefined });
               }
               continue;
             }
@@ -49,11 +51,6 @@ const nodeHttp: FileFramework = {
       }
     }
     return out;
-
-    function coverageIn(node: ts.Node, file: ProjectFile): FileRouteDraft['coverage'] {
-      void node; void file;
-      return undefined;
-    }
   },
 };
 
