@@ -13,7 +13,7 @@ import type { Instrumentation } from './instrument';
 import { stringOf, pathOf } from './strings';
 import { isFunctionLike } from './ts';
 
-interface Edge { parent: ScopeNode; prefix: string; file: ProjectFile; pos: number }
+interface Edge { parent: ScopeNode; prefix: string; file: ProjectFile; pos: number; shared?: boolean }
 interface ScopedMiddleware extends MiddlewareDraft { file: ProjectFile; pos: number; line: number }
 
 export interface ScopeNode {
@@ -73,7 +73,15 @@ export function linkScopeRoutes(project: Project, linker: Linker, frameworks: Sc
     for (const fw of frameworks) {
       const k = fw.scopeOf(r, linker);
       if (!k) continue;
+      if (k.alias) {
+        // A chained call returning its receiver: the same scope as the receiver's.
+        const target = scopeNodesOf(k.alias.node, k.alias.file)[0];
+        if (target) nodes.set(key, target);
+        return target;
+      }
       const node: ScopeNode = { id: nextId++, framework: k.framework, kind: k.kind, ownPrefix: k.prefix ?? '', parents: [], middleware: [] };
+      // A parameter the framework recognizes (a typed plugin) still gets parents from its call sites.
+      if (r.v.k === 'param') node.param = { fn: r.v.fn, index: r.v.index, file: r.file };
       nodes.set(key, node);
       if (k.parent) {
         for (const p of scopeNodesOf(k.parent.node, k.parent.file)) node.parents.push({ parent: p, prefix: k.parent.mountPrefix, file: k.parent.file, pos: k.parent.node.getStart(k.parent.file.sf) });
@@ -105,18 +113,19 @@ export function linkScopeRoutes(project: Project, linker: Linker, frameworks: Sc
       route: (d) => routes.push({ draft: d, scope, file, pos, framework: fw.id }),
       mount: (d) => {
         let children: ScopeNode[] = [];
+        const childFile = d.file ?? file;
         if (d.pluginParam !== undefined) {
-          for (const { fn, file: ff } of linker.functionsOf(d.child, file)) {
+          for (const { fn, file: ff } of linker.functionsOf(d.child, childFile)) {
             const p = fn.parameters[d.pluginParam];
             if (!p) continue;
             const n = nodeFor({ v: ff.values.valueOfDeclaration(p), file: ff });
             if (n) children.push(n);
           }
-        } else children = scopeNodesOf(d.child, file);
+        } else children = scopeNodesOf(d.child, childFile);
         for (const c of children) {
           if (c === scope) continue;
           if (!c.framework) c.framework = fw.id;
-          c.parents.push({ parent: scope, prefix: d.prefix, file, pos });
+          c.parents.push({ parent: scope, prefix: d.prefix, file, pos, shared: d.shared || undefined });
         }
       },
       middleware: (d) => scope.middleware.push({ ...d, file, pos, line: file.position(mc.node).line }),
@@ -171,12 +180,34 @@ export function linkScopeRoutes(project: Project, linker: Linker, frameworks: Sc
     }
     if (!progress) break;
   }
-  for (const n of nodes.values()) if (n.kind === 'param') resolveParamParents(n);
+  for (const n of nodes.values()) if (n.param) resolveParamParents(n);
+
+  // Middleware registered in a shared child (a fastify-plugin plugin) belongs to the parent's
+  // context too, at the position the child is registered (unless it is unordered anyway).
+  const sharedChildren = new Map<ScopeNode, Edge[]>();
+  for (const n of new Set(nodes.values())) {
+    for (const e of n.parents) if (e.shared) {
+      let list = sharedChildren.get(e.parent);
+      if (!list) sharedChildren.set(e.parent, (list = []));
+      list.push({ ...e, parent: n });
+    }
+  }
+  const middlewareMemo = new Map<ScopeNode, ScopedMiddleware[]>();
+  const middlewareOf = (scope: ScopeNode): ScopedMiddleware[] => {
+    const memo = middlewareMemo.get(scope);
+    if (memo) return memo;
+    const out = [...scope.middleware];
+    middlewareMemo.set(scope, out);
+    for (const e of sharedChildren.get(scope) ?? []) {
+      for (const m of middlewareOf(e.parent)) out.push(m.unordered ? m : { ...m, file: e.file, pos: e.pos });
+    }
+    return out;
+  };
 
   // Compose prefixes and middleware coverage along every chain from the route's scope to a root.
   interface Chain { prefix: string; coveredBy?: string }
   const chains = (scope: ScopeNode, file: ProjectFile, pos: number, seen: Set<ScopeNode>): Chain[] => {
-    const own = scope.middleware.find((m) => m.unordered || m.file !== file || m.pos < pos);
+    const own = middlewareOf(scope).find((m) => m.unordered || m.file !== file || m.pos < pos);
     const ownCovered = own ? `${own.description} (${own.file.rel}:${own.line})` : undefined;
     const parents = scope.parents.filter((e) => !seen.has(e.parent));
     if (parents.length === 0) return [{ prefix: scope.ownPrefix, coveredBy: ownCovered }];

@@ -22,6 +22,12 @@ export interface ScopeKind {
   prefix?: string;
   /** Derived scopes (`app.basePath('/v1')`): the scope this one hangs under, with `mountPrefix`. */
   parent?: { node: ts.Expression; file: ProjectFile; mountPrefix: string };
+  /**
+   * The value *is* the scope of another expression: a chained call that returns its receiver
+   * (`new Hono().get(…)`, `router.get(…).post(…)`, `router.routes()`). Routes and mounts on either
+   * are the same scope's.
+   */
+  alias?: { node: ts.Node; file: ProjectFile };
 }
 
 export interface RouteDraft {
@@ -36,9 +42,16 @@ export interface RouteDraft {
 export interface MountDraft {
   prefix: string;
   /** The child: a router/app expression, or a plugin function whose first parameter is the child scope. */
-  child: ts.Expression;
+  child: ts.Node;
+  /** The file `child` is written in, when it is not the calling file (a plugin found through an import). */
+  file?: ProjectFile;
   /** Fastify plugins: the child scope is the plugin function's parameter at this index. */
   pluginParam?: number;
+  /**
+   * The child shares the parent's context (a `fastify-plugin` plugin: no encapsulation): middleware
+   * registered in the child covers the parent's routes too.
+   */
+  shared?: boolean;
 }
 
 export interface MiddlewareDraft {
