@@ -2,5 +2,6 @@
 import type { Framework } from './types';
 import express from './express';
 import nodeHttp from './node-http';
+import next from './next';
 
-export const FRAMEWORKS: Framework[] = [express, nodeHttp];
+export const FRAMEWORKS: Framework[] = [express, nodeHttp, next];
