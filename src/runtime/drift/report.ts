@@ -161,14 +161,15 @@ export function columnDrift(r: Column, c: Column, opts: ColumnOptions, testOpts:
     return { ...withData, test: choice.test.name, threshold: choice.threshold, error: `${choice.test.name}: ${(err as Error).message}` };
   }
   const drifted = Number.isNaN(score) ? false : choice.test.drifted(score, choice.threshold);
+  const { column, type: t, nReference, nCurrent, ...others } = withData;
+  const rest: Partial<ColumnDrift> = others;
+  delete rest.score;
+  delete rest.drifted;
+  // the CLI contract's fields first, in its order
   return {
-    ...withData,
-    test: choice.test.name,
-    score: Number.isNaN(score) ? null : score,
-    threshold: choice.threshold,
-    scoreKind: choice.test.scoreKind,
-    drifted,
-  };
+    column, type: t, test: choice.test.name, score: Number.isNaN(score) ? null : score, threshold: choice.threshold,
+    drifted, nReference, nCurrent, scoreKind: choice.test.scoreKind, ...rest,
+  } as ColumnDrift;
 }
 
 /** The full report: every column present in both datasets, dataset drift, and the data checks. */
@@ -203,16 +204,16 @@ export function driftReport(ref: Dataset, cur: Dataset, opts: DriftOptions = {})
   const driftedShare = tested.length ? nDrifted / tested.length : 0;
   const checks = runChecks(ref, cur, opts.checks ?? {}, cols, { categorical, numeric }, ignored);
   return {
-    ...(opts.dataset ? { dataset: opts.dataset } : {}),
-    reference: { source: ref.sources, rows: ref.rows },
-    current: { source: cur.sources, rows: cur.rows },
     columns,
     driftedShare,
+    datasetDrift: tested.length > 0 && driftedShare >= driftShare,
+    checks,
     nDrifted,
     nTested: tested.length,
     driftShare,
-    datasetDrift: tested.length > 0 && driftedShare >= driftShare,
-    checks,
+    ...(opts.dataset ? { dataset: opts.dataset } : {}),
+    reference: { source: ref.sources, rows: ref.rows },
+    current: { source: cur.sources, rows: cur.rows },
     failed: checks.some((c) => c.status === 'fail') || columns.some((c) => c.error !== undefined),
   };
 }

@@ -36,10 +36,12 @@ export async function readDataset(spec: string, opts: ReadOptions = {}): Promise
     throw new DataError(spec, undefined, undefined, hasGlob(spec) ? 'no file matches this pattern' : 'no such file');
   }
   const sink = new RowSink();
+  const shownNames: string[] = [];
   for (const file of files) {
     const format = opts.format ?? formatOf(file);
     const rel = path.relative(baseDir, file);
     const shown = rel && !rel.startsWith('..') ? rel : file;
+    shownNames.push(shown);
     if (!format) throw new DataError(shown, undefined, undefined, 'unknown data format (use .csv, .ndjson/.jsonl or .parquet, or give the format)');
     if (fs.statSync(file).isDirectory()) throw new DataError(shown, undefined, undefined, 'is a directory');
     try {
@@ -71,7 +73,7 @@ export async function readDataset(spec: string, opts: ReadOptions = {}): Promise
       throw new DataError(shown, undefined, undefined, (err as Error).message);
     }
   }
-  return { sources: files, rows: sink.rows, columns: [...sink.builders.values()].map((b) => b.finish()) };
+  return { sources: shownNames, rows: sink.rows, columns: [...sink.builders.values()].map((b) => b.finish()) };
 }
 
 export { type Column, type Dataset, DataError, stringValues } from './columns';
