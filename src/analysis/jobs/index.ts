@@ -1,4 +1,5 @@
-/** Every job recognizer, one file each. */
+/** Every job recognizer, one file each. Adding a job kind is adding a file and a line here. */
 import type { JobRecognizer } from './types';
+import nodeCron from './node-cron';
 
-export const JOB_RECOGNIZERS: JobRecognizer[] = [];
+export const JOB_RECOGNIZERS: JobRecognizer[] = [nodeCron];

@@ -1,0 +1,258 @@
+/**
+ * Helpers shared by the job recognizers: "is this value made by that package export", readable
+ * job names from handlers, numbers in schedules, event listeners that record metrics, and the
+ * decorators of NestJS job classes.
+ *
+ * Naming rule (every kind that has no explicit name uses it, in this order):
+ *   1. an explicit name (`{ name }` option, queue name, job name, decorator argument);
+ *   2. the handler's own name: `cleanup` in `schedule(expr, cleanup)`, `this.flush` → `flush`,
+ *      `function sync() {}` → `sync`, `fn.bind(this)` → `fn`;
+ *   3. for an inline function whose body is one call, that call's callee: `() => syncAll()` → `syncAll`;
+ *   4. the variable or property the job is assigned to: `const cleanupJob = cron.schedule(…)` → `cleanupJob`;
+ *   5. a kind-specific fallback (`cron '<expr>'`, `<file>:<line>`).
+ */
+import { ts, skipOuter, memberName, isFunctionLike, decoratorsOf, decoratorCall, stringLiteralText } from '../ts';
+import { isModuleExport, type Value } from '../values';
+import type { Ref, Linker } from '../link';
+import type { Project, ProjectFile } from '../project';
+import type { JobHelpers } from './types';
+
+/** Does an expression (a callee, a constructor) resolve to one of `names` exported by one of `modules`? */
+export function resolvesTo(node: ts.Node | undefined, file: ProjectFile, linker: Linker, modules: readonly string[], names: readonly string[]): boolean {
+  if (!node) return false;
+  const v = file.valueOf(node);
+  if (v.k === 'unknown') return false;
+  if (v.k === 'module' && !v.module.startsWith('.') && !v.module.startsWith('/')) return isModuleExport(v, modules, names);
+  return linker.deref(v, file).some((r) => isModuleExport(r.v, modules, names));
+}
+
+/** A ref that is `new X(...)` or `X(...)` of a package export. */
+export function isMadeBy(ref: Ref, modules: readonly string[], names: readonly string[], calls = false): ref is Ref & { v: Extract<Value, { k: 'new' | 'call' }> } {
+  const v = ref.v;
+  if (v.k === 'new') return isModuleExport(v.callee, modules, names);
+  if (calls && v.k === 'call') return isModuleExport(v.callee, modules, names);
+  return false;
+}
+
+/** The name node of a call's callee: `schedule` in `cron.schedule(`, `main` in `main()`. */
+export function calleeNameNode(call: ts.CallExpression): ts.Node {
+  const c = call.expression;
+  if (ts.isPropertyAccessExpression(c)) return c.name;
+  if (ts.isElementAccessExpression(c)) return c.argumentExpression;
+  return c;
+}
+
+/** Name of the function a handler expression refers to (rules 2 and 3 of the naming rule). */
+export function handlerName(node: ts.Node | undefined, depth = 0): string | undefined {
+  if (!node || depth > 4) return undefined;
+  const e = ts.isExpression(node) ? skipOuter(node) : node;
+  if (ts.isIdentifier(e)) return e.text;
+  if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) return memberName(e);
+  if (ts.isCallExpression(e)) {
+    const c = e.expression;
+    if (ts.isPropertyAccessExpression(c) && c.name.text === 'bind') return handlerName(c.expression, depth + 1);
+    return undefined;
+  }
+  if (ts.isFunctionExpression(e) && e.name) return e.name.text;
+  if (ts.isFunctionDeclaration(e) || ts.isMethodDeclaration(e)) return e.name && (ts.isIdentifier(e.name) || ts.isStringLiteral(e.name)) ? e.name.text : undefined;
+  if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return singleCallName(e);
+  return undefined;
+}
+
+/** `() => syncAll()`, `async () => { await syncAll(); }`, `() => void run().catch(log)` → the callee's name. */
+function singleCallName(fn: ts.ArrowFunction | ts.FunctionExpression): string | undefined {
+  let expr: ts.Expression | undefined;
+  if (!ts.isBlock(fn.body)) expr = fn.body;
+  else {
+    const stmts = fn.body.statements.filter((s) => !ts.isEmptyStatement(s));
+    if (stmts.length !== 1) return undefined;
+    let s: ts.Statement = stmts[0];
+    // try { await x(); } catch { … } is one call too
+    if (ts.isTryStatement(s) && s.tryBlock.statements.length === 1) s = s.tryBlock.statements[0];
+    if (ts.isExpressionStatement(s)) expr = s.expression;
+    else if (ts.isReturnStatement(s)) expr = s.expression;
+  }
+  if (!expr) return undefined;
+  let e = skipOuter(expr);
+  if (ts.isVoidExpression(e)) e = skipOuter(e.expression);
+  // run().catch(log) / run().then(…): the chain's first call
+  while (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && ['catch', 'then', 'finally'].includes(e.expression.name.text) && ts.isCallExpression(skipOuter(e.expression.expression))) {
+    e = skipOuter(e.expression.expression);
+  }
+  if (!ts.isCallExpression(e)) return undefined;
+  const c = skipOuter(e.expression);
+  if (ts.isIdentifier(c)) return c.text;
+  if (ts.isPropertyAccessExpression(c) || ts.isElementAccessExpression(c)) return memberName(c);
+  return undefined;
+}
+
+/** Rule 4: `const x = <node>` / `this.x = <node>` / `x = <node>` / `{ x: <node> }` → 'x'. */
+export function assignedName(node: ts.Node): string | undefined {
+  let n: ts.Node = node;
+  while (n.parent && (ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isNonNullExpression(n.parent) || ts.isAwaitExpression(n.parent))) n = n.parent;
+  // cron.schedule(…).start() and similar chains still name the job
+  while (n.parent && ts.isPropertyAccessExpression(n.parent) && n.parent.expression === n && ts.isCallExpression(n.parent.parent)) n = n.parent.parent;
+  const p = n.parent;
+  if (!p) return undefined;
+  if (ts.isVariableDeclaration(p) && p.initializer === n && ts.isIdentifier(p.name)) return p.name.text;
+  if (ts.isPropertyDeclaration(p) && p.initializer === n) return ts.isIdentifier(p.name) ? p.name.text : undefined;
+  if (ts.isPropertyAssignment(p) && p.initializer === n) return ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) ? p.name.text : undefined;
+  if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && p.right === n) {
+    const l = p.left;
+    if (ts.isIdentifier(l)) return l.text;
+    if (ts.isPropertyAccessExpression(l)) return l.name.text;
+  }
+  return undefined;
+}
+
+/** A numeric constant: literals, `60 * 1000`, consts of those in the file, `Number('5')` is not followed. */
+export function numberOf(node: ts.Node | undefined, file: ProjectFile, depth = 0): number | undefined {
+  if (!node || depth > 8) return undefined;
+  const e = ts.isExpression(node) ? skipOuter(node) : node;
+  if (ts.isNumericLiteral(e)) return Number(e.text.replace(/_/g, ''));
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken) {
+    const v = numberOf(e.operand, file, depth + 1);
+    return v === undefined ? undefined : -v;
+  }
+  if (ts.isBinaryExpression(e)) {
+    const l = numberOf(e.left, file, depth + 1), r = numberOf(e.right, file, depth + 1);
+    if (l === undefined || r === undefined) return undefined;
+    switch (e.operatorToken.kind) {
+      case ts.SyntaxKind.AsteriskToken: return l * r;
+      case ts.SyntaxKind.PlusToken: return l + r;
+      case ts.SyntaxKind.MinusToken: return l - r;
+      case ts.SyntaxKind.SlashToken: return r === 0 ? undefined : l / r;
+      default: return undefined;
+    }
+  }
+  if (ts.isIdentifier(e)) {
+    const d = file.values.declarationOf(e);
+    if (d && ts.isVariableDeclaration(d) && d.initializer && ts.isVariableDeclarationList(d.parent) && d.parent.flags & ts.NodeFlags.Const) {
+      return numberOf(d.initializer, file, depth + 1);
+    }
+  }
+  return undefined;
+}
+
+/** Milliseconds as a schedule: `every 5000 ms` (undefined when not a constant). */
+export function msSchedule(node: ts.Node | undefined, file: ProjectFile, prefix: 'every' | 'after'): string | undefined {
+  const n = numberOf(node, file);
+  return n === undefined || !Number.isFinite(n) ? undefined : `${prefix} ${n} ms`;
+}
+
+/** The source text of an expression, on one line, for schedules that are not constants. */
+export function sourceText(node: ts.Node, file: ProjectFile): string {
+  const t = node.getText(file.sf).replace(/\s+/g, ' ');
+  return t.length > 80 ? t.slice(0, 77) + '…' : t;
+}
+
+/** A schedule or name argument: its string value, or its source text. */
+export function stringOrText(node: ts.Node | undefined, file: ProjectFile, helpers: JobHelpers): string | undefined {
+  if (!node) return undefined;
+  return helpers.str(node, file) ?? sourceText(node, file);
+}
+
+/** An object literal an expression stands for (a literal, or a const/import of one). */
+export function objectLiteralOf(node: ts.Node | undefined, file: ProjectFile, linker: Linker): { obj: ts.ObjectLiteralExpression; file: ProjectFile } | undefined {
+  if (!node) return undefined;
+  const e = ts.isExpression(node) ? skipOuter(node) : node;
+  if (ts.isObjectLiteralExpression(e)) return { obj: e, file };
+  for (const r of linker.refsOf(e, file)) if (r.v.k === 'object') return { obj: r.v.node, file: r.file };
+  return undefined;
+}
+
+/** A property of an object literal (looking through one level of spread of another literal). */
+export function propertyOf(o: { obj: ts.ObjectLiteralExpression; file: ProjectFile } | undefined, name: string, linker: Linker, depth = 0): { node: ts.Expression; file: ProjectFile } | undefined {
+  if (!o || depth > 3) return undefined;
+  for (let i = o.obj.properties.length - 1; i >= 0; i--) {
+    const p = o.obj.properties[i];
+    const pn = p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : undefined;
+    if (pn === name) {
+      if (ts.isPropertyAssignment(p)) return { node: p.initializer, file: o.file };
+      if (ts.isShorthandPropertyAssignment(p)) return { node: p.name, file: o.file };
+      if (ts.isMethodDeclaration(p)) return { node: p as unknown as ts.Expression, file: o.file };
+    }
+    if (ts.isSpreadAssignment(p)) {
+      const inner = propertyOf(objectLiteralOf(p.expression, o.file, linker), name, linker, depth + 1);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+/** The function expressions an argument is (an inline function, a function reference, `fn.bind(x)`). */
+export function isCallable(node: ts.Node | undefined, file: ProjectFile, linker: Linker): boolean {
+  if (!node) return false;
+  const e = ts.isExpression(node) ? skipOuter(node) : node;
+  if (isFunctionLike(e)) return true;
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'bind') return true;
+  if (ts.isStringLiteralLike(e) || ts.isNumericLiteral(e) || ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e)) return false;
+  if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) {
+    const refs = linker.refsOf(e, file);
+    return refs.length === 0 || refs.some((r) => r.v.k !== 'string' && r.v.k !== 'object' && r.v.k !== 'array');
+  }
+  return ts.isCallExpression(e); // a wrapper: withMetrics(fn)
+}
+
+// ---- event listeners that record metrics --------------------------------------------------
+
+/** One `x.on('event', fn)` call whose receiver was resolved. */
+interface Listener { event: string; fn: ts.Expression; file: ProjectFile; call: ts.CallExpression }
+
+/**
+ * `emitter.on('event', fn)` calls in the project, indexed by the node that made the emitter
+ * (`new Worker(…)`, `new Agenda(…)`, `Bull(…)`): built once per collect, for the events asked for.
+ */
+export class ListenerIndex {
+  private readonly byMaker = new Map<ts.Node, Listener[]>();
+
+  constructor(project: Project, linker: Linker, isEvent: (event: string) => boolean, fileFilter?: (f: ProjectFile) => boolean) {
+    for (const file of project.files.values()) {
+      if (fileFilter && !fileFilter(file)) continue;
+      for (const mc of file.methodCalls) {
+        if (mc.method !== 'on' && mc.method !== 'once' && mc.method !== 'addListener') continue;
+        const [ev, fn] = mc.node.arguments;
+        const event = stringLiteralText(ev);
+        if (event === undefined || !fn || !isEvent(event)) continue;
+        for (const r of linker.refsOf(mc.receiver, file)) {
+          if (r.v.k !== 'new' && r.v.k !== 'call') continue;
+          let list = this.byMaker.get(r.v.node);
+          if (!list) this.byMaker.set(r.v.node, (list = []));
+          list.push({ event, fn, file, call: mc.node });
+        }
+      }
+    }
+  }
+
+  /** The first listener on the emitter made by `maker` that records a metric or opens a span. */
+  recording(maker: ts.Node, helpers: JobHelpers, accept: (event: string) => boolean = () => true): string | undefined {
+    for (const l of this.byMaker.get(maker) ?? []) {
+      if (!accept(l.event)) continue;
+      const d = helpers.instr.describe(l.fn, l.file);
+      if (d) return `'${l.event}' listener at ${l.file.rel}:${l.file.position(l.call).line} recording ${d}`;
+    }
+    return undefined;
+  }
+}
+
+// ---- NestJS job classes -------------------------------------------------------------------
+
+/** A decorator on a class or method that resolves to one of `names` of `modules`. */
+export function nestDecorator(node: ts.Node, file: ProjectFile, linker: Linker, modules: readonly string[], names: readonly string[]): { decorator: ts.Decorator; name: string; args: readonly ts.Expression[] } | undefined {
+  for (const d of decoratorsOf(node)) {
+    const c = decoratorCall(d);
+    if (!c || !names.includes(c.name)) continue;
+    if (resolvesTo(c.callee, file, linker, modules, [c.name])) return { decorator: d, name: c.name, args: c.args };
+  }
+  return undefined;
+}
+
+/** Methods of a class (own members only). */
+export function methodsOf(cls: ts.ClassLikeDeclaration): ts.MethodDeclaration[] {
+  return cls.members.filter((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m));
+}
+
+export function methodName(m: ts.MethodDeclaration): string | undefined {
+  const n = m.name;
+  return ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isPrivateIdentifier(n) ? n.text : undefined;
+}
