@@ -1,7 +1,10 @@
 /** Small helpers shared by the framework recognizers. */
-import { ts, skipOuter, memberName } from '../ts';
+import { ts, skipOuter, memberName, objectProperty } from '../ts';
 import type { CallContext } from './types';
 import type { Value } from '../values';
+import type { Linker } from '../link';
+import type { ProjectFile } from '../project';
+import { stringOf } from '../strings';
 
 /** The package a value comes from, looking through calls and members: promBundle({...}) → 'express-prom-bundle'. */
 export function packageOf(v: Value): string | undefined {
@@ -67,4 +70,24 @@ export function methodNameNode(call: ts.CallExpression): ts.Node {
   if (ts.isPropertyAccessExpression(c)) return c.name;
   if (ts.isElementAccessExpression(c)) return c.argumentExpression;
   return c;
+}
+
+/** An object literal an expression evaluates to (inline, or a constant followed across files), with its file. */
+export function objectOf(linker: Linker, node: ts.Node | undefined, file: ProjectFile): { obj: ts.ObjectLiteralExpression; file: ProjectFile } | undefined {
+  if (!node) return undefined;
+  const e = ts.isExpression(node) ? skipOuter(node) : node;
+  if (ts.isObjectLiteralExpression(e)) return { obj: e, file };
+  for (const r of linker.refsOf(e, file)) if (r.v.k === 'object') return { obj: r.v.node, file: r.file };
+  return undefined;
+}
+
+/** A property of an object found by `objectOf`, as a string (literal, constant…). */
+export function objectString(linker: Linker, o: { obj: ts.ObjectLiteralExpression; file: ProjectFile } | undefined, name: string): string | undefined {
+  if (!o) return undefined;
+  return stringOf(objectProperty(o.obj, name), o.file, linker);
+}
+
+/** The project file a node is written in. */
+export function fileOf(linker: Linker, node: ts.Node): ProjectFile | undefined {
+  return linker.project.files.get(node.getSourceFile().fileName);
 }
