@@ -100,8 +100,10 @@ describe('cli: telltale runtime', function () {
   it('runs from the built dist/cli.js and stops on SIGINT', async function () {
     const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
     assert.equal(b.status, 0, `npm run build failed:\n${b.stdout}\n${b.stderr}`);
+    const cwd = fs.mkdtempSync(path.join(dir, 'dist-'));
+    fs.mkdirSync(path.join(cwd, '.git'));
     const child = spawn(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'runtime', '--json', '--target', app.metricsUrl], {
-      cwd: dir, env: { ...process.env, XDG_RUNTIME_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd, env: { ...process.env, XDG_RUNTIME_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '', err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -117,7 +119,7 @@ describe('cli: telltale runtime', function () {
       const code = await Promise.race([exit, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 10_000))]);
       assert.equal(code, 0, `exit ${code}\n${err}`);
       assert.equal(fs.existsSync(tokenFile), false);
-      assert.match(err, /"msg":"runtime started"/, 'pino JSON logs on stderr');
+      assert.match(err, /"msg":"runtime started"/, `pino JSON logs on stderr: ${err}`);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
