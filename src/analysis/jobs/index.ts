@@ -1,5 +1,6 @@
 /** Every job recognizer, one file each. Adding a job kind is adding a file and a line here. */
 import type { JobRecognizer } from './types';
 import nodeCron from './node-cron';
+import cron from './cron';
 
-export const JOB_RECOGNIZERS: JobRecognizer[] = [nodeCron];
+export const JOB_RECOGNIZERS: JobRecognizer[] = [nodeCron, cron];
