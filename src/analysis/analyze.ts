@@ -23,7 +23,7 @@ import type { ScopeFramework, FileFramework } from './frameworks/types';
 import type { ts } from './ts';
 import type { ProjectFile } from './project';
 
-export interface RouteDetail { entry: RouteEntry; file: ProjectFile; nameNode: ts.Node; handler?: ts.Node }
+export interface RouteDetail { entry: RouteEntry; file: ProjectFile; nameNode: ts.Node; handler?: ts.Node; app?: { node: ts.Node; file: ProjectFile } }
 export interface JobDetail { entry: JobEntry; file: ProjectFile; nameNode: ts.Node; handler?: ts.Node }
 export interface Computed {
   inventory: Inventory;
@@ -116,7 +116,7 @@ export class Analyzer {
       if (r.coverage === 'none' && auto) { entry.coverage = 'auto'; entry.coveredBy = auto.by; }
       else if (r.coveredBy) entry.coveredBy = r.coveredBy;
       if (r.handler) entry.handler = r.file.range(r.handler);
-      routeDetails.push({ entry, file: r.file, nameNode: r.nameNode, handler: r.handler });
+      routeDetails.push({ entry, file: r.file, nameNode: r.nameNode, handler: r.handler, app: r.app });
       return entry;
     });
 

@@ -25,6 +25,8 @@ export interface ScopeNode {
   middleware: ScopedMiddleware[];
   /** The parameter, for param scopes (a function receiving an app/router/plugin instance). */
   param?: { fn: ts.SignatureDeclaration; index: number; file: ProjectFile };
+  /** Where the scope is created (`express()`, the plugin parameter), for fixes that instrument a whole app. */
+  origin?: { node: ts.Node; file: ProjectFile };
 }
 
 export interface LinkedRoute {
@@ -36,6 +38,8 @@ export interface LinkedRoute {
   handler?: ts.Node;
   coverage: Coverage;
   coveredBy?: string;
+  /** The root scope (the app) the route is served by, where known. */
+  app?: { node: ts.Node; file: ProjectFile };
 }
 
 const MAX_CHAINS = 16;
@@ -82,6 +86,7 @@ export function linkScopeRoutes(project: Project, linker: Linker, frameworks: Sc
       const node: ScopeNode = { id: nextId++, framework: k.framework, kind: k.kind, ownPrefix: k.prefix ?? '', parents: [], middleware: [] };
       // A parameter the framework recognizes (a typed plugin) still gets parents from its call sites.
       if (r.v.k === 'param') node.param = { fn: r.v.fn, index: r.v.index, file: r.file };
+      node.origin = originOf(r);
       nodes.set(key, node);
       if (k.parent) {
         for (const p of scopeNodesOf(k.parent.node, k.parent.file)) node.parents.push({ parent: p, prefix: k.parent.mountPrefix, file: k.parent.file, pos: k.parent.node.getStart(k.parent.file.sf) });
@@ -95,6 +100,7 @@ export function linkScopeRoutes(project: Project, linker: Linker, frameworks: Sc
       if (v.k === 'typed' && !fw) return undefined;
       const node: ScopeNode = { id: nextId++, framework: fw?.id, kind: 'param', ownPrefix: '', parents: [], middleware: [] };
       if (v.k === 'param') node.param = { fn: v.fn, index: v.index, file: r.file };
+      node.origin = originOf(r);
       nodes.set(key, node);
       return node;
     }
@@ -205,18 +211,18 @@ export function linkScopeRoutes(project: Project, linker: Linker, frameworks: Sc
   };
 
   // Compose prefixes and middleware coverage along every chain from the route's scope to a root.
-  interface Chain { prefix: string; coveredBy?: string }
+  interface Chain { prefix: string; coveredBy?: string; root: ScopeNode }
   const chains = (scope: ScopeNode, file: ProjectFile, pos: number, seen: Set<ScopeNode>): Chain[] => {
     const own = middlewareOf(scope).find((m) => m.unordered || m.file !== file || m.pos < pos);
     const ownCovered = own ? `${own.description} (${own.file.rel}:${own.line})` : undefined;
     const parents = scope.parents.filter((e) => !seen.has(e.parent));
-    if (parents.length === 0) return [{ prefix: scope.ownPrefix, coveredBy: ownCovered }];
+    if (parents.length === 0) return [{ prefix: scope.ownPrefix, coveredBy: ownCovered, root: scope }];
     const out: Chain[] = [];
     seen.add(scope);
     for (const e of parents) {
       for (const c of chains(e.parent, e.file, e.pos, seen)) {
         if (out.length >= MAX_CHAINS) break;
-        out.push({ prefix: joinPath(joinPath(c.prefix, e.prefix), scope.ownPrefix), coveredBy: ownCovered ?? c.coveredBy });
+        out.push({ prefix: joinPath(joinPath(c.prefix, e.prefix), scope.ownPrefix), coveredBy: ownCovered ?? c.coveredBy, root: c.root });
       }
     }
     seen.delete(scope);
@@ -239,6 +245,7 @@ export function linkScopeRoutes(project: Project, linker: Linker, frameworks: Sc
           out.push({
             framework: r.framework, file: r.file, method: m, path: full, nameNode: r.draft.nameNode, handler,
             coverage: handlerCoverage ? 'handler' : chain.coveredBy ? 'middleware' : 'none',
+            app: chain.root.origin,
             coveredBy: handlerCoverage ?? chain.coveredBy,
           });
         }
@@ -246,6 +253,12 @@ export function linkScopeRoutes(project: Project, linker: Linker, frameworks: Sc
     }
   }
   return out;
+}
+
+function originOf(r: Ref): { node: ts.Node; file: ProjectFile } | undefined {
+  const v = r.v;
+  if (v.k === 'call' || v.k === 'new' || v.k === 'param' || v.k === 'typed') return { node: v.node, file: r.file };
+  return undefined;
 }
 
 /** Names a function can be called by: its own name, the variable or property it is assigned to, export names. */
