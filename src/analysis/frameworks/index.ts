@@ -3,5 +3,6 @@ import type { Framework } from './types';
 import express from './express';
 import nodeHttp from './node-http';
 import next from './next';
+import fastify from './fastify';
 
-export const FRAMEWORKS: Framework[] = [express, nodeHttp, next];
+export const FRAMEWORKS: Framework[] = [express, nodeHttp, next, fastify];
