@@ -197,7 +197,7 @@ export function isCallable(node: ts.Node | undefined, file: ProjectFile, linker:
 // ---- event listeners that record metrics --------------------------------------------------
 
 /** One `x.on('event', fn)` call whose receiver was resolved. */
-interface Listener { event: string; fn: ts.Expression; file: ProjectFile; call: ts.CallExpression }
+export interface Listener { event: string; fn: ts.Expression; file: ProjectFile; call: ts.CallExpression; maker: Ref }
 
 /**
  * `emitter.on('event', fn)` calls in the project, indexed by the node that made the emitter
@@ -206,9 +206,8 @@ interface Listener { event: string; fn: ts.Expression; file: ProjectFile; call: 
 export class ListenerIndex {
   private readonly byMaker = new Map<ts.Node, Listener[]>();
 
-  constructor(project: Project, linker: Linker, isEvent: (event: string) => boolean, fileFilter?: (f: ProjectFile) => boolean) {
+  constructor(project: Project, linker: Linker, isEvent: (event: string) => boolean) {
     for (const file of project.files.values()) {
-      if (fileFilter && !fileFilter(file)) continue;
       for (const mc of file.methodCalls) {
         if (mc.method !== 'on' && mc.method !== 'once' && mc.method !== 'addListener') continue;
         const [ev, fn] = mc.node.arguments;
@@ -218,21 +217,30 @@ export class ListenerIndex {
           if (r.v.k !== 'new' && r.v.k !== 'call') continue;
           let list = this.byMaker.get(r.v.node);
           if (!list) this.byMaker.set(r.v.node, (list = []));
-          list.push({ event, fn, file, call: mc.node });
+          list.push({ event, fn, file, call: mc.node, maker: r });
         }
       }
     }
   }
 
+  /** Every emitter with listeners: the ref that made it and its listeners. */
+  *emitters(): Iterable<{ maker: Ref; listeners: Listener[] }> {
+    for (const list of this.byMaker.values()) yield { maker: list[0].maker, listeners: list };
+  }
+
   /** The first listener on the emitter made by `maker` that records a metric or opens a span. */
   recording(maker: ts.Node, helpers: JobHelpers, accept: (event: string) => boolean = () => true): string | undefined {
-    for (const l of this.byMaker.get(maker) ?? []) {
-      if (!accept(l.event)) continue;
-      const d = helpers.instr.describe(l.fn, l.file);
-      if (d) return `'${l.event}' listener at ${l.file.rel}:${l.file.position(l.call).line} recording ${d}`;
-    }
-    return undefined;
+    return recordingListener(this.byMaker.get(maker) ?? [], helpers, accept);
   }
+}
+
+export function recordingListener(listeners: readonly Listener[], helpers: JobHelpers, accept: (event: string) => boolean = () => true): string | undefined {
+  for (const l of listeners) {
+    if (!accept(l.event)) continue;
+    const d = helpers.instr.describe(l.fn, l.file);
+    if (d) return `'${l.event}' listener at ${l.file.rel}:${l.file.position(l.call).line} recording ${d}`;
+  }
+  return undefined;
 }
 
 // ---- NestJS job classes -------------------------------------------------------------------
@@ -255,4 +263,87 @@ export function methodsOf(cls: ts.ClassLikeDeclaration): ts.MethodDeclaration[] 
 export function methodName(m: ts.MethodDeclaration): string | undefined {
   const n = m.name;
   return ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isPrivateIdentifier(n) ? n.text : undefined;
+}
+
+// ---- factories: jobs made inside a project function, named by its callers -------------------
+
+/** If `node` is a parameter of a function (directly, by name), that function and the parameter's index. */
+export function paramOf(node: ts.Node | undefined, file: ProjectFile): { fn: ts.FunctionLikeDeclaration; index: number } | undefined {
+  if (!node) return undefined;
+  const e = ts.isExpression(node) ? skipOuter(node) : node;
+  if (!ts.isIdentifier(e)) return undefined;
+  const d = file.values.declarationOf(e);
+  if (!d || !ts.isParameter(d) || !isFunctionLike(d.parent)) return undefined;
+  return { fn: d.parent, index: d.parent.parameters.indexOf(d) };
+}
+
+/** The name a function is called by: its own name, the variable it initializes, or its method name. */
+function functionCallName(fn: ts.FunctionLikeDeclaration): string | undefined {
+  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name) return fn.name.text;
+  if (ts.isMethodDeclaration(fn)) return methodName(fn);
+  const p = fn.parent;
+  if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
+  if (p && (ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) return p.name.text;
+  return undefined;
+}
+
+export interface CallSite { file: ProjectFile; call: ts.CallExpression }
+
+/** Calls of a project function anywhere in the project (by name, then confirmed by the linker). */
+export function callSitesOf(fn: ts.FunctionLikeDeclaration, project: Project, linker: Linker, limit = 50): CallSite[] {
+  const name = functionCallName(fn);
+  if (!name) return [];
+  const out: CallSite[] = [];
+  for (const file of project.files.values()) {
+    for (const call of file.callsByName.get(name) ?? []) {
+      if (linker.functionsOf(call.expression, file).some((f) => f.fn === fn)) {
+        out.push({ file, call });
+        if (out.length >= limit) return out;
+      }
+    }
+  }
+  return out;
+}
+
+// ---- sandboxed processors: a worker given a file path ---------------------------------------
+
+/** The relative path a path expression builds from `__dirname` (or `import.meta.url`), if it does. */
+function dirnameRelative(node: ts.Node, file: ProjectFile, helpers: JobHelpers): string | undefined {
+  const e = ts.isExpression(node) ? skipOuter(node) : node;
+  const isDirname = (x: ts.Node) => ts.isIdentifier(x) && x.text === '__dirname';
+  if (ts.isCallExpression(e)) {
+    const name = ts.isIdentifier(e.expression) ? e.expression.text : memberName(e.expression);
+    if ((name === 'join' || name === 'resolve') && e.arguments.length >= 2 && isDirname(skipOuter(e.arguments[0]))) {
+      const parts = e.arguments.slice(1).map((a) => helpers.str(a, file));
+      return parts.every((p) => p !== undefined) ? parts.join('/') : undefined;
+    }
+  }
+  if (ts.isTemplateExpression(e) && e.head.text === '' && e.templateSpans.length === 1 && isDirname(e.templateSpans[0].expression)) {
+    return e.templateSpans[0].literal.text.replace(/^\//, '');
+  }
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken && isDirname(skipOuter(e.left))) {
+    const r = helpers.str(e.right, file);
+    return r?.replace(/^\//, '');
+  }
+  if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'URL' && e.arguments?.length === 2 && /import\.meta\.url/.test(e.arguments[1].getText(file.sf))) {
+    return helpers.str(e.arguments[0], file);
+  }
+  return undefined;
+}
+
+/** Is this argument a processor *file* (a path), rather than a function? */
+export function isPathArgument(node: ts.Node | undefined, file: ProjectFile, helpers: JobHelpers): boolean {
+  if (!node) return false;
+  return dirnameRelative(node, file, helpers) !== undefined || helpers.str(node, file) !== undefined;
+}
+
+/** The function a sandboxed processor file exports (default / module.exports), with the file. */
+export function processorFileHandler(node: ts.Node, file: ProjectFile, project: Project, helpers: JobHelpers): { fn: ts.FunctionLikeDeclaration; file: ProjectFile } | undefined {
+  const rel = dirnameRelative(node, file, helpers) ?? helpers.str(node, file);
+  if (rel === undefined) return undefined;
+  const spec = rel.startsWith('.') || rel.startsWith('/') ? rel : './' + rel;
+  const target = project.resolveModule(spec, file.abs) ?? (rel.startsWith('/') ? undefined : project.resolveModule('./' + rel.replace(/^\.\//, ''), project.root + '/x'));
+  if (!target) return undefined;
+  for (const r of helpers.linker.exportRefs(target, 'default')) if (r.v.k === 'fn') return { fn: r.v.node, file: r.file };
+  return undefined;
 }

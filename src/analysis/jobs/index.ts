@@ -2,5 +2,6 @@
 import type { JobRecognizer } from './types';
 import nodeCron from './node-cron';
 import cron from './cron';
+import bullmq from './bullmq';
 
-export const JOB_RECOGNIZERS: JobRecognizer[] = [nodeCron, cron];
+export const JOB_RECOGNIZERS: JobRecognizer[] = [nodeCron, cron, bullmq];
