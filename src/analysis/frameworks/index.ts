@@ -3,6 +3,7 @@ import type { Framework } from './types';
 import express from './express';
 import nodeHttp from './node-http';
 import next from './next';
+import nest from './nest';
 import fastify from './fastify';
 
-export const FRAMEWORKS: Framework[] = [express, nodeHttp, next, fastify];
+export const FRAMEWORKS: Framework[] = [express, nodeHttp, next, fastify, nest];
