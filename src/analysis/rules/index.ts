@@ -1,9 +1,17 @@
 /** Every rule, sorted by id. `npm run new:rule -- <id>` adds one. */
 import type { AnyRule } from '../rule';
+import metricCreatedPerCall from './metric-created-per-call';
+import metricNaming from './metric-naming';
+import spanNotEnded from './span-not-ended';
+import swallowedError from './swallowed-error';
 import uninstrumentedJob from './uninstrumented-job';
 import uninstrumentedRoute from './uninstrumented-route';
 
 export const RULES: AnyRule[] = [
+  metricCreatedPerCall,
+  metricNaming,
+  spanNotEnded,
+  swallowedError,
   uninstrumentedJob,
   uninstrumentedRoute,
 ];
