@@ -115,6 +115,8 @@ export interface JobHealth {
   /** When the job last ran (the last increase of its runs counter), if seen in the window. */
   lastRun?: number;
   lastStatus?: string;
+  /** When a run with an ok status last happened, if seen in the window. */
+  lastSuccess?: number;
   /** Runs in the window by outcome. */
   ok: number;
   error: number;

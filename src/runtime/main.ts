@@ -317,6 +317,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       routes,
       jobs,
       drift: (): DriftResponse => ({ enabled: !!drift, datasets: drift ? drift.reports() : [] }),
+      inventory: () => ({ inventory: inventory ?? null }),
       metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
     },
   });

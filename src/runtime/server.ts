@@ -12,6 +12,7 @@ import path from 'node:path';
 import type {
   DriftResponse, HealthResponse, JobsResponse, RoutesResponse, RuntimeUpdateEvent, SeriesResponse, TargetsResponse,
 } from '../protocol/runtime';
+import type { InventoryResponse } from '../protocol/dashboard';
 
 export interface ViewQuery { windowMs?: number; atMs?: number }
 
@@ -28,6 +29,8 @@ export interface ApiHandlers {
   routes(q: ViewQuery): Promise<RoutesResponse>;
   jobs(q: ViewQuery): Promise<JobsResponse>;
   drift(): DriftResponse;
+  /** The inventory the runtime joins views with (`/api/inventory`; `{ inventory: null }` without one). */
+  inventory?(): InventoryResponse;
   metrics(): Promise<{ contentType: string; body: string }>;
 }
 
@@ -139,7 +142,7 @@ export async function startServer(options: ServerOptions): Promise<RuntimeServer
     const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Telltale runtime</title></head><body>
 <h1>Telltale runtime</h1>
 <p>The dashboard is not built: <code>${escapeHtml(where)}</code> does not exist. Run <code>npm run build</code>.</p>
-<p>The API is up: <code>/api/health</code>, <code>/api/targets</code>, <code>/api/routes</code>, <code>/api/jobs</code>, <code>/api/series</code>, <code>/api/drift</code>, <code>/api/events</code>, <code>/metrics</code>.</p>
+<p>The API is up: <code>/api/health</code>, <code>/api/targets</code>, <code>/api/routes</code>, <code>/api/jobs</code>, <code>/api/series</code>, <code>/api/drift</code>, <code>/api/inventory</code>, <code>/api/events</code>, <code>/metrics</code>.</p>
 </body></html>\n`;
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff',
@@ -170,6 +173,7 @@ export async function startServer(options: ServerOptions): Promise<RuntimeServer
       case '/api/routes': send(res, 200, await api.routes(viewQuery(url))); return;
       case '/api/jobs': send(res, 200, await api.jobs(viewQuery(url))); return;
       case '/api/drift': send(res, 200, api.drift()); return;
+      case '/api/inventory': send(res, 200, api.inventory?.() ?? { inventory: null }); return;
       case '/metrics': {
         const m = await api.metrics();
         send(res, 200, m.body, { 'content-type': m.contentType });

@@ -143,6 +143,11 @@ export async function jobViews(source: ViewSource, opts: ViewOptions): Promise<J
     const cur = lastStatus.get(k);
     if (!cur || e.t > cur.t) lastStatus.set(k, e);
   }
+  for (const e of lastBy) {
+    if (!isOk(e.labels)) continue;
+    const j = get(e.labels[jobLabel] ?? '');
+    j.lastSuccess = Math.max(j.lastSuccess ?? 0, e.t);
+  }
   for (const e of lastStatus.values()) {
     const j = get(e.labels[jobLabel] ?? '');
     j.lastStatus = e.labels[statusLabel!];
