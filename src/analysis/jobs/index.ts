@@ -3,5 +3,6 @@ import type { JobRecognizer } from './types';
 import nodeCron from './node-cron';
 import cron from './cron';
 import bullmq from './bullmq';
+import bull from './bull';
 
-export const JOB_RECOGNIZERS: JobRecognizer[] = [nodeCron, cron, bullmq];
+export const JOB_RECOGNIZERS: JobRecognizer[] = [nodeCron, cron, bullmq, bull];
