@@ -5,5 +5,6 @@ import nodeHttp from './node-http';
 import next from './next';
 import nest from './nest';
 import fastify from './fastify';
+import koa from './koa';
 
-export const FRAMEWORKS: Framework[] = [express, nodeHttp, next, fastify, nest];
+export const FRAMEWORKS: Framework[] = [express, nodeHttp, next, fastify, nest, koa];

@@ -1,0 +1,195 @@
+import { ts } from '../../helpers/annotated';
+import { checkInventory } from '../../helpers/inventory';
+
+describe('koa recognizer', () => {
+  it('@koa/router methods incl. del and all, chains, mounted on a Koa app', () => checkInventory(ts`
+    import Koa from 'koa';
+    import Router from '@koa/router';
+    const app = new Koa();
+    const router = new Router();
+    router.get('/users/:id', async (ctx) => { ctx.body = {}; });
+    //     ^^^ GET /users/:id none
+    router.del('/users/:id', async (ctx) => { ctx.status = 204; });
+    //     ^^^ DELETE /users/:id none
+    router.all('/any', async (ctx) => { ctx.body = 'x'; });
+    //     ^^^ ANY /any none
+    router
+      .post('/users', async (ctx) => { ctx.status = 201; })
+    // ^^^^ POST /users none
+      .put('/users/:id', async (ctx) => { ctx.body = {}; })
+    // ^^^ PUT /users/:id none
+      .patch(['/a', '/b'], async (ctx) => { ctx.body = {}; });
+    // ^^^^^ PATCH /a none
+    // ^^^^^ PATCH /b none
+    app.use(router.routes()).use(router.allowedMethods());
+  `));
+
+  it('prefixes: constructor option, router.prefix(), chained prefix, named routes', () => checkInventory(ts`
+    const Koa = require('koa');
+    const Router = require('koa-router');
+    const app = new Koa();
+    const api = new Router({ prefix: '/api' });
+    api.get('user', '/users/:id', (ctx) => { ctx.body = 'u'; });
+    //  ^^^ GET /api/users/:id none
+    api.get('/', (ctx) => { ctx.body = 'root'; });
+    //  ^^^ GET /api none
+    const v1 = Router();
+    v1.prefix('/v1');
+    v1.post('/items', (ctx) => { ctx.body = 'i'; });
+    // ^^^^ POST /v1/items none
+    const v2 = new Router().prefix('/v2');
+    v2.get('/items', (ctx) => { ctx.body = 'i'; });
+    // ^^^ GET /v2/items none
+    app.use(api.routes());
+    app.use(v1.routes());
+    app.use(v2.routes());
+  `, '/src/app.js'));
+
+  it('nested routers across files: use(path, sub.routes()), use(sub.routes()), register()', () => checkInventory(ts`
+    //- /src/app.ts
+    import Koa from 'koa';
+    import { apiRouter } from './routes';
+    const app = new Koa();
+    app.use(apiRouter.routes());
+    //- /src/routes/index.ts
+    import Router from '@koa/router';
+    import users from './users';
+    import { createOrders } from './orders';
+    export const apiRouter = new Router({ prefix: '/api' });
+    apiRouter.use('/users', users.routes(), users.allowedMethods());
+    apiRouter.use(createOrders().routes());
+    //- /src/routes/users.ts
+    import Router from '@koa/router';
+    const router = new Router();
+    router.get('/:id', async (ctx) => { ctx.body = {}; });
+    //     ^^^ GET /api/users/:id none
+    router.register('/bulk', ['POST', 'put'], async (ctx) => { ctx.body = 'ok'; });
+    //     ^^^^^^^^ POST /api/users/bulk none
+    //     ^^^^^^^^ PUT /api/users/bulk none
+    export default router;
+    //- /src/routes/orders.ts
+    import Router from '@koa/router';
+    export function createOrders() {
+      const r = new Router({ prefix: '/orders' });
+      r.get('/', async (ctx) => { ctx.body = []; });
+      //^^^ GET /api/orders none
+      return r;
+    }
+  `, '/src/app.ts'));
+
+  it('routers exported as router.routes(), koa-mount, compose, class-held routers', () => checkInventory(ts`
+    //- /src/app.js
+    const Koa = require('koa');
+    const mount = require('koa-mount');
+    const compose = require('koa-compose');
+    const app = new Koa();
+    app.use(require('./health'));
+    app.use(mount('/v3', require('./v3')));
+    app.use(compose([require('./books').routes()]));
+    //- /src/health.js
+    const Router = require('@koa/router');
+    const router = new Router();
+    router.get('/health', (ctx) => { ctx.body = 'ok'; });
+    //     ^^^ GET /health none
+    module.exports = router.routes();
+    //- /src/v3.js
+    const Router = require('@koa/router');
+    const r = new Router();
+    r.get('/things', (ctx) => { ctx.body = []; });
+    //^^^ GET /v3/things none
+    module.exports = r.middleware();
+    //- /src/books.ts
+    import Router from '@koa/router';
+    class BooksController {
+      router = new Router({ prefix: '/books' });
+      constructor() {
+        this.router.get('/', (ctx) => { ctx.body = []; });
+        //          ^^^ GET /books none
+      }
+    }
+    const c = new BooksController();
+    export const routes = () => c.router.routes();
+    export default c.router;
+  `, '/src/app.js'));
+
+  it('coverage: middleware order on the app and on routers, handler metrics', () => checkInventory(ts`
+    import Koa from 'koa';
+    import Router from '@koa/router';
+    import { Counter, Histogram } from 'prom-client';
+    const hits = new Counter({ name: 'hits_total', help: 'h' });
+    const dur = new Histogram({ name: 'http_request_duration_seconds', help: 'h', labelNames: ['route'] });
+    const early = new Router();
+    early.get('/early', (ctx) => { ctx.body = 'e'; });
+    //    ^^^ GET /early none
+    const counted = new Router();
+    counted.get('/counted', (ctx) => { hits.inc(); ctx.body = 'c'; });
+    //      ^^^ GET /counted handler
+    const late = new Router();
+    late.get('/late', (ctx) => { ctx.body = 'l'; });
+    //   ^^^ GET /late middleware
+    const scoped = new Router();
+    scoped.get('/before-use', (ctx) => { ctx.body = 'b'; });
+    //     ^^^ GET /before-use none
+    scoped.use(async (ctx, next) => { const end = dur.startTimer(); await next(); end({ route: ctx.path }); });
+    scoped.get('/after-use', (ctx) => { ctx.body = 'a'; });
+    //     ^^^ GET /after-use middleware
+    const app = new Koa();
+    app.use(early.routes());
+    app.use(counted.routes());
+    app.use(scoped.routes());
+    app.use(async (ctx, next) => { const end = dur.startTimer(); await next(); end({ route: ctx._matchedRoute }); });
+    app.use(late.routes());
+  `));
+
+  it('coverage: known metrics middleware packages', () => checkInventory(ts`
+    const Koa = require('koa');
+    const Router = require('@koa/router');
+    const prometheus = require('koa-prometheus-exporter');
+    const app = new Koa();
+    app.use(prometheus.middleware({}));
+    const router = new Router();
+    router.get('/m', (ctx) => { ctx.body = 'm'; });
+    //     ^^^ GET /m middleware
+    app.use(router.routes());
+  `, '/src/app.js'));
+
+  it('a router passed to a function registering routes on it', () => checkInventory(ts`
+    //- /src/app.ts
+    import Koa from 'koa';
+    import Router from '@koa/router';
+    import { registerUserRoutes } from './users';
+    const router = new Router({ prefix: '/api' });
+    registerUserRoutes(router);
+    new Koa().use(router.routes());
+    //- /src/users.ts
+    import type Router from '@koa/router';
+    export function registerUserRoutes(r: Router) {
+      r.get('/users', async (ctx) => { ctx.body = []; });
+      //^^^ GET /api/users none
+    }
+  `, '/src/app.ts'));
+
+  it('look-alikes are not routes', () => checkInventory(ts`
+    import Koa from 'koa';
+    import Router from '@koa/router';
+    import VueRouter from 'vue-router';
+    import axios from 'axios';
+    const app = new Koa();
+    const router = new Router();
+    router.get('/real', async (ctx) => {
+    //     ^^^ GET /real none
+      ctx.get('Content-Type');
+      ctx.request.get('x');
+      ctx.cookies.get('sid');
+      const m = new Map<string, number>();
+      m.get('/users');
+      await axios.get('/api/users');
+    });
+    const vr = new VueRouter({ routes: [] });
+    (vr as any).get('/not', () => {});
+    app.use(router.routes());
+    const plain = { get: (p: string, h: () => void) => h(), use: (x: unknown) => x };
+    plain.get('/x', () => {});
+    (app as any).get('/not-a-koa-route', () => {});
+  `));
+});
