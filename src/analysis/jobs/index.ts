@@ -4,5 +4,6 @@ import nodeCron from './node-cron';
 import cron from './cron';
 import bullmq from './bullmq';
 import bull from './bull';
+import agenda from './agenda';
 
-export const JOB_RECOGNIZERS: JobRecognizer[] = [nodeCron, cron, bullmq, bull];
+export const JOB_RECOGNIZERS: JobRecognizer[] = [nodeCron, cron, bullmq, bull, agenda];
