@@ -126,6 +126,12 @@ class NestAnalysis {
   }
 
   routes(): FileRouteDraft[] {
+    let nestProject = false;
+    for (const f of this.project.files.values()) {
+      for (const m of f.importedModules) if (m.startsWith('@nestjs/')) { nestProject = true; break; }
+      if (nestProject) break;
+    }
+    if (!nestProject) return [];
     const controllers: Array<{ cls: ts.ClassLikeDeclaration; file: ProjectFile; args: readonly ts.Expression[] }> = [];
     const moduleDecls: Array<{ cls: ts.ClassLikeDeclaration; file: ProjectFile; args: readonly ts.Expression[] }> = [];
     for (const file of this.project.files.values()) {
@@ -322,6 +328,13 @@ class NestAnalysis {
           }
         }
       }
+    }
+    // Several bootstraps of one root module (main.ts and a serverless entry): the most configured one stands for all.
+    const score = (a: App): number => (a.prefix ? 4 : 0) + (a.versioning ? 2 : 0) + (a.coverage ? 1 : 0);
+    for (let i = apps.length - 1; i >= 0; i--) {
+      const a = apps[i];
+      const twin = apps.findIndex((b, j) => j !== i && b.rootModule && b.rootModule === a.rootModule);
+      if (twin >= 0 && (score(apps[twin]) > score(a) || (score(apps[twin]) === score(a) && twin < i))) apps.splice(i, 1);
     }
     if (sharedUsed) {
       if (!apps.length) apps.push(shared);

@@ -11,7 +11,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ts, hasExportModifier, hasDefaultModifier } from '../ts';
+import { ts, hasExportModifier, hasDefaultModifier, skipOuter } from '../ts';
+import { packageOf } from './common';
 import type { Linker } from '../link';
 import type { Project, ProjectFile } from '../project';
 import type { FileFramework, FileFrameworkHelpers, FileRouteDraft } from './types';
@@ -44,12 +45,26 @@ const next: FileFramework = {
       const cov: FileRouteDraft['coverage'] = auto ? { kind: 'auto', by: auto } : undefined;
       const exports = found.kind === 'app' ? appExports(file, linker, helpers) : defaultExport(file);
       for (const e of exports) {
+        if (e.handler && delegatesToRouter(e.handler, file, linker)) continue;
         out.push({ framework: 'next', file, method: e.method, path: urlPath, nameNode: e.nameNode, handler: e.handler, coverage: e.coverage ?? cov });
       }
     }
     return out;
   },
 };
+
+/** Packages whose routers are listed by their own recognizer (`export const GET = handle(app)` of hono/vercel). */
+const ROUTER_ADAPTERS = /^(hono(\/.*)?|@hono\/.*)$/;
+
+/** Is the handler an adapter around another recognized framework's app (its routes are listed already)? */
+function delegatesToRouter(handler: ts.Node, file: ProjectFile, linker: Linker): boolean {
+  const e = ts.isExpression(handler) ? skipOuter(handler) : handler;
+  const call = ts.isCallExpression(e) ? e : undefined;
+  const callee = call?.expression ?? (ts.isIdentifier(e) ? e : undefined);
+  if (!callee) return false;
+  const refs = call ? linker.refsOf(call.expression, file) : linker.refsOf(e, file).flatMap((r) => (r.v.k === 'call' ? [{ v: r.v.callee, file: r.file }] : []));
+  return refs.some((r) => { const p = packageOf(r.v); return !!p && ROUTER_ADAPTERS.test(p); });
+}
 
 interface ExportedHandler { method: string; nameNode: ts.Node; handler?: ts.Node; coverage?: FileRouteDraft['coverage'] }
 

@@ -15,7 +15,7 @@ import { methodNameNode, packageOf } from './common';
 const MODULES = ['http', 'node:http', 'https', 'node:https', 'http2', 'node:http2'];
 const FACTORIES = ['createServer', 'createSecureServer'];
 /** Packages whose apps are counted by their own recognizers (or route requests themselves). */
-const FRAMEWORK_PACKAGE = /^(express|koa|fastify|hono|next|connect|@koa\/router|koa-router|@hono\/.*|@nestjs\/.*|@fastify\/.*|express-serve-static-core)$/;
+const FRAMEWORK_PACKAGE = /^(express|koa|fastify|hono|next|@koa\/router|koa-router|@hono\/.*|@nestjs\/.*|@fastify\/.*|express-serve-static-core)$/;
 
 const nodeHttp: FileFramework = {
   id: 'node-http',

@@ -496,6 +496,43 @@ describe('nestjs recognizer', () => {
     export class AdminModule {}
   `, '/apps/api/src/main.ts'));
 
+  it('a second bootstrap of the same root module (serverless entry) does not duplicate routes; shared setup functions apply', () => checkInventory(ts`
+    //- /src/main.ts
+    import { NestFactory } from '@nestjs/core';
+    import { AppModule } from './app.module';
+    import { setup } from './setup';
+    async function bootstrap() {
+      const app = await NestFactory.create(AppModule);
+      setup(app);
+      await app.listen(3000);
+    }
+    bootstrap();
+    //- /src/lambda.ts
+    import { NestFactory } from '@nestjs/core';
+    import { AppModule } from './app.module';
+    export const handler = async () => {
+      const app = await NestFactory.create(AppModule);
+      await app.init();
+      return app;
+    };
+    //- /src/setup.ts
+    import type { INestApplication } from '@nestjs/common';
+    export function setup(app: INestApplication) {
+      const globalPrefix = process.env.PREFIX || 'api';
+      app.setGlobalPrefix(globalPrefix);
+    }
+    //- /src/app.module.ts
+    import { Module, Controller, Get } from '@nestjs/common';
+    @Controller('things')
+    class ThingsController {
+      @Get()
+    //^^^^ GET /api/things none
+      list() {}
+    }
+    @Module({ controllers: [ThingsController] })
+    export class AppModule {}
+  `, '/src/main.ts'));
+
   it('look-alikes: decorators of other packages, classes that are not controllers, microservice handlers', () => checkInventory(ts`
     import { Controller as NotNest, Get as NotNestGet } from './my-decorators';
     import { Get, Injectable } from '@nestjs/common';

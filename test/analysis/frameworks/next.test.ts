@@ -139,6 +139,16 @@ describe('next.js recognizer', () => {
     //     ^^^ GET /legacy none
   `));
 
+  it('Hono apps mounted through hono/vercel are listed by the Hono recognizer, not as Next routes', () => checkInventory(NEXT_PACKAGE + ts`
+    //- /app/api/[[...route]]/route.ts
+    import { Hono } from 'hono';
+    import { handle } from 'hono/vercel';
+    const app = new Hono().basePath('/api');
+    export const GET = handle(app);
+    const handler = handle(app);
+    export { handler as POST };
+  `));
+
   it('a Next project recognized by next.config.* or imports, in a monorepo folder', () => checkInventory(ts`
     //- /apps/web/next.config.mjs
     export default {};
