@@ -6,5 +6,6 @@ import next from './next';
 import nest from './nest';
 import fastify from './fastify';
 import koa from './koa';
+import hono from './hono';
 
-export const FRAMEWORKS: Framework[] = [express, nodeHttp, next, fastify, nest, koa];
+export const FRAMEWORKS: Framework[] = [express, nodeHttp, next, fastify, nest, koa, hono];
