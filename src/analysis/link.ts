@@ -157,6 +157,13 @@ export class Linker {
     if (v.k === 'class') return this.classMember(v.node, o.file, name, depth, false);
     if (v.k === 'module') return [{ v: member(v, name, node), file: o.file }];
     if (v.k === 'fn' || v.k === 'string' || v.k === 'array') return [];
+    // a parameter or property typed with a project class (injected services): its instance members
+    const ann = v.k === 'param' || v.k === 'typed' ? v.annotation : undefined;
+    if (ann?.k === 'class') {
+      const f = this.project.files.get(ann.node.getSourceFile().fileName);
+      const found = f ? this.classMember(ann.node, f, name, depth + 1, true) : [];
+      if (found.length) return found;
+    }
     return [{ v: { k: 'member', obj: v, name, node }, file: o.file }];
   }
 
