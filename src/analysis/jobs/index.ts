@@ -5,5 +5,6 @@ import cron from './cron';
 import bullmq from './bullmq';
 import bull from './bull';
 import agenda from './agenda';
+import nestSchedule from './nest-schedule';
 
-export const JOB_RECOGNIZERS: JobRecognizer[] = [nodeCron, cron, bullmq, bull, agenda];
+export const JOB_RECOGNIZERS: JobRecognizer[] = [nodeCron, cron, bullmq, bull, agenda, nestSchedule];
