@@ -9,6 +9,7 @@ import { type ChecksConfig, type ColumnCheckConfig, runChecks } from './checks';
 import { type Column, type Dataset, DataError } from './read/columns';
 import { chooseTest, type ColumnSample, inferColumnType, type TestOptions, toEvidentlyType } from './select';
 import { type CategoryCounts, compareKeys, countCategories, sturgesHistogram } from './stats/binning';
+import { sortedFloat64 } from './stats/sort';
 import { cleanNumeric, mean, medianSorted, quantileSorted, stdPop } from './stats/describe';
 
 export interface ColumnOptions extends ColumnCheckConfig {
@@ -123,7 +124,7 @@ export function columnDrift(r: Column, c: Column, opts: ColumnOptions, testOpts:
       return { ...base, error: `reference values are not numeric (the column is ${r.dtype} there)` };
     }
     const ref = cleanNumeric(r.values).finite, cur = cleanNumeric(c.values).finite;
-    const refSorted = ref.slice().sort(), curSorted = cur.slice().sort();
+    const refSorted = sortedFloat64(ref), curSorted = sortedFloat64(cur);
     refSummary = numericSummary(r.values, refSorted, ref);
     curSummary = numericSummary(c.values, curSorted, cur);
     sample = { values: 'numbers', ref, cur };

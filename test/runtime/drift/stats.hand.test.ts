@@ -14,6 +14,7 @@ import { energyDistance } from '../../../src/runtime/drift/stats/energy';
 import { ks2samp } from '../../../src/runtime/drift/stats/ks';
 import { mannWhitneyU, mwuCounts } from '../../../src/runtime/drift/stats/mannwhitney';
 import { psi } from '../../../src/runtime/drift/stats/psi';
+import { sortedFloat64 } from '../../../src/runtime/drift/stats/sort';
 import { pairwiseSum, roundHalfEven } from '../../../src/runtime/drift/stats/special';
 import { wassersteinDistance, wassersteinNormed } from '../../../src/runtime/drift/stats/wasserstein';
 import { proportionsZTest } from '../../../src/runtime/drift/stats/ztest';
@@ -128,5 +129,19 @@ describe('drift statistics: hand cases', () => {
     assert.equal(quantileSorted(s, 0.5, 'nearest'), 3); // h = 1.5 rounds half to even: x[2]
     assert.equal(quantileSorted(s, 0.5, 'midpoint'), 2.5);
     assert.equal(lerp(1, 3, 0.75), 3 - (3 - 1) * 0.25);
+  });
+});
+
+describe('radix sort of Float64Array', () => {
+  it('matches TypedArray#sort on mixed signs, zeros, duplicates and infinities', () => {
+    let s = 7;
+    const next = (): number => { s = (s * 1103515245 + 12345) % 2147483648; return s / 2147483648; };
+    for (const n of [10, 5000, 70000]) {
+      const x = Float64Array.from({ length: n }, (_v, i) => (i % 97 === 0 ? [0, -0, Infinity, -Infinity, 1e-310, -1e-310][i % 6] : (next() - 0.5) * 10 ** Math.floor(next() * 12 - 6)));
+      for (let i = 0; i < n / 10; i++) x[i * 3 % n] = 1.5; // duplicates
+      const a = sortedFloat64(x), b = Float64Array.from(x).sort();
+      assert.deepEqual([...a].map((v) => (Object.is(v, -0) ? 0 : v)), [...b].map((v) => (Object.is(v, -0) ? 0 : v)));
+      assert.equal(x.length, n, 'input untouched');
+    }
   });
 });

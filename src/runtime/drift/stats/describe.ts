@@ -2,7 +2,7 @@
  * Descriptive statistics with numpy's exact methods: pairwise-summed mean, two-pass std (ddof 0
  * and 1), np.median, and np.quantile's linear / lower / higher / nearest / midpoint methods.
  */
-import { pairwiseSum, pairwiseSumMapped, roundHalfEven } from './special';
+import { pairwiseSum, roundHalfEven } from './special';
 
 export type QuantileMethod = 'linear' | 'lower' | 'higher' | 'nearest' | 'midpoint';
 
@@ -11,9 +11,40 @@ export function mean(x: Float64Array): number {
   return pairwiseSum(x) / x.length;
 }
 
+/** numpy's pairwise sum of (x − m)², specialised (no per-element closure) for speed. */
+function pairwiseSqDev(x: Float64Array, m: number, start: number, n: number): number {
+  if (n < 8) {
+    let res = -0;
+    for (let i = 0; i < n; i++) { const d = x[start + i] - m; res += d * d; }
+    return n === 0 ? 0 : res;
+  }
+  if (n <= 128) {
+    let d = x[start] - m; let r0 = d * d;
+    d = x[start + 1] - m; let r1 = d * d;
+    d = x[start + 2] - m; let r2 = d * d;
+    d = x[start + 3] - m; let r3 = d * d;
+    d = x[start + 4] - m; let r4 = d * d;
+    d = x[start + 5] - m; let r5 = d * d;
+    d = x[start + 6] - m; let r6 = d * d;
+    d = x[start + 7] - m; let r7 = d * d;
+    const end = n - (n % 8);
+    let i = 8;
+    for (; i < end; i += 8) {
+      const b = start + i;
+      d = x[b] - m; r0 += d * d; d = x[b + 1] - m; r1 += d * d; d = x[b + 2] - m; r2 += d * d; d = x[b + 3] - m; r3 += d * d;
+      d = x[b + 4] - m; r4 += d * d; d = x[b + 5] - m; r5 += d * d; d = x[b + 6] - m; r6 += d * d; d = x[b + 7] - m; r7 += d * d;
+    }
+    let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    for (; i < n; i++) { d = x[start + i] - m; res += d * d; }
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return pairwiseSqDev(x, m, start, n2) + pairwiseSqDev(x, m, start + n2, n - n2);
+}
+
 function sumSqDev(x: Float64Array): number {
-  const m = mean(x);
-  return pairwiseSumMapped(x.length, (i) => { const d = x[i] - m; return d * d; });
+  return pairwiseSqDev(x, mean(x), 0, x.length);
 }
 
 /** np.std(x) (ddof 0). */

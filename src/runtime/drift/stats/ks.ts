@@ -4,6 +4,7 @@
  * under method 'auto', otherwise the exact one-sample Kolmogorov distribution `kstwo.sf(D, round(en))`
  * (Simard & L'Ecuyer dispatch) for two-sided and Hodges' formula for one-sided alternatives.
  */
+import { sortedFloat64 } from './sort';
 import { binom, gcd, roundHalfEven } from './special';
 
 export type KsAlternative = 'two-sided' | 'less' | 'greater';
@@ -25,7 +26,7 @@ const INT32_MAX = 2147483647;
 
 /** Sorted copy of finite values (callers pass cleaned data). */
 function sorted(x: Float64Array): Float64Array {
-  return Float64Array.from(x).sort();
+  return sortedFloat64(x);
 }
 
 export interface KsDiffs { maxS: number; minS: number; locMax: number; locMin: number }

@@ -4,9 +4,10 @@
  * compensated (Neumaier), so it agrees with numpy's pairwise sum to ~1e-15.
  */
 import { stdPop } from './describe';
+import { sortedFloat64 } from './sort';
 
 export function sortedCopy(x: Float64Array): Float64Array {
-  return Float64Array.from(x).sort();
+  return sortedFloat64(x);
 }
 
 /**
