@@ -1,5 +1,6 @@
 /** Every rule, sorted by id. `npm run new:rule -- <id>` adds one. */
 import type { AnyRule } from '../rule';
+import highCardinalityLabel from './high-cardinality-label';
 import metricCreatedPerCall from './metric-created-per-call';
 import metricNaming from './metric-naming';
 import spanNotEnded from './span-not-ended';
@@ -8,6 +9,7 @@ import uninstrumentedJob from './uninstrumented-job';
 import uninstrumentedRoute from './uninstrumented-route';
 
 export const RULES: AnyRule[] = [
+  highCardinalityLabel,
   metricCreatedPerCall,
   metricNaming,
   spanNotEnded,
