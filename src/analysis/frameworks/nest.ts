@@ -68,8 +68,23 @@ class NestAnalysis {
 
   constructor(private readonly project: Project, private readonly linker: Linker, private readonly helpers: FileFrameworkHelpers) {}
 
+  /** Decorator names resolve the same way everywhere in a file (nobody shadows `Get`): memoized per file and text. */
+  private readonly nameMemo = new Map<ProjectFile, Map<string, string | null>>();
+
   /** Which @nestjs/* export an expression is (following imports, aliases and project re-exports). */
   nestExport(expr: ts.Node, file: ProjectFile, pkg = '@nestjs/common'): string | undefined {
+    const key = ts.isIdentifier(expr) ? `${pkg}:${expr.text}` : ts.isPropertyAccessExpression(expr) && ts.isIdentifier(expr.expression) ? `${pkg}:${expr.expression.text}.${expr.name.text}` : undefined;
+    if (key === undefined) return this.resolveNestExport(expr, file, pkg);
+    let memo = this.nameMemo.get(file);
+    if (!memo) this.nameMemo.set(file, (memo = new Map()));
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit ?? undefined;
+    const r = this.resolveNestExport(expr, file, pkg);
+    memo.set(key, r ?? null);
+    return r;
+  }
+
+  private resolveNestExport(expr: ts.Node, file: ProjectFile, pkg: string): string | undefined {
     const v = file.valueOf(expr);
     if (v.k !== 'module') return undefined;
     if (v.module === pkg) { const p = normalizedPath(v); return p.length === 1 ? p[0] : undefined; }
