@@ -7,7 +7,8 @@
  *   1. an explicit name (`{ name }` option, queue name, job name, decorator argument);
  *   2. the handler's own name: `cleanup` in `schedule(expr, cleanup)`, `this.flush` → `flush`,
  *      `function sync() {}` → `sync`, `fn.bind(this)` → `fn`;
- *   3. for an inline function whose body is one call, that call's callee: `() => syncAll()` → `syncAll`;
+ *   3. for an inline function whose body is one call, that call's callee: `() => syncAll()` → `syncAll`,
+ *      `() => this.tick()` → `tick`, `() => cache.prune()` → `cache.prune`;
  *   4. the variable or property the job is assigned to: `const cleanupJob = cron.schedule(…)` → `cleanupJob`;
  *   5. a kind-specific fallback (`cron '<expr>'`, `<file>:<line>`).
  */
@@ -82,7 +83,12 @@ function singleCallName(fn: ts.ArrowFunction | ts.FunctionExpression): string | 
   if (!ts.isCallExpression(e)) return undefined;
   const c = skipOuter(e.expression);
   if (ts.isIdentifier(c)) return c.text;
-  if (ts.isPropertyAccessExpression(c) || ts.isElementAccessExpression(c)) return memberName(c);
+  if (ts.isPropertyAccessExpression(c)) {
+    // this.tick() → 'tick'; cache.prune() → 'cache.prune'; this.jobs.sync() → 'jobs.sync'
+    const text = c.getText().replace(/\s+/g, '').replace(/^this\./, '');
+    return text.length <= 40 && /^[\w$.]+$/.test(text) ? text : c.name.text;
+  }
+  if (ts.isElementAccessExpression(c)) return memberName(c);
   return undefined;
 }
 

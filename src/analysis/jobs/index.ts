@@ -6,5 +6,6 @@ import bullmq from './bullmq';
 import bull from './bull';
 import agenda from './agenda';
 import nestSchedule from './nest-schedule';
+import interval from './interval';
 
-export const JOB_RECOGNIZERS: JobRecognizer[] = [nodeCron, cron, bullmq, bull, agenda, nestSchedule];
+export const JOB_RECOGNIZERS: JobRecognizer[] = [nodeCron, cron, bullmq, bull, agenda, nestSchedule, interval];

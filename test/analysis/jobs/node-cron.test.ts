@@ -85,7 +85,7 @@ describe('node-cron jobs', () => {
     const tracer = trace.getTracer('jobs');
     if (process.env.JOBS) {
       schedule('*/10 * * * *', () => tracer.startActiveSpan('sync', (span) => { span.end(); }));
-    //^^^^^^^^ job node-cron startActiveSpan handler
+    //^^^^^^^^ job node-cron tracer.startActiveSpan handler
     }
   `, '/src/main.ts'));
 

@@ -1,0 +1,199 @@
+/**
+ * Long-lived `setInterval(fn, ms)` timers: the ones a service starts once and keeps (cache
+ * pruning, metric flushing, polling), not per-request or per-connection timers and not browser
+ * code. Also `global.setInterval`, `timers.setInterval` (node:timers) and `setIntervalAsync`
+ * (set-interval-async). Line: `setInterval`. Name: the callback's name (naming rule of common.ts,
+ * rules 2–3), the name given to a NestJS `SchedulerRegistry.addInterval`, else `<file>:<line>`.
+ * Schedule: `every <ms> ms` when the delay is a constant.
+ *
+ * "Long-lived" means the call runs at start-up:
+ * - at module level (not inside any function), or
+ * - in a start-up function: one called at module level (`main()`, `void start()`,
+ *   `main().catch(…)`, an IIFE) in any file, a class's `constructor` / `start` / `init` /
+ *   `onModuleInit` / `onApplicationBootstrap`, a function named `start…` / `init…` /
+ *   `bootstrap…` / `setup…` / `main`, or a function those call directly; or
+ * - in a callback that start-up code defers (`app.listen(port, cb)`, `.then(cb)`,
+ *   `process.nextTick(cb)`, `setTimeout(cb)`, `server.on('listening', cb)`, `list.forEach(cb)`).
+ * Callbacks of other calls (route handlers, `on('connection')`, `new Promise(…)`) are not
+ * start-up code. A timer whose own callback calls `clearInterval` is a wait, not a job.
+ */
+import path from 'node:path';
+import { ts, skipOuter, isFunctionLike, memberName } from '../ts';
+import type { JobDraft, JobHelpers, JobRecognizer } from './types';
+import type { Project, ProjectFile } from '../project';
+import { handlerName, methodName, msSchedule, resolvesTo } from './common';
+
+const TIMER_MODULES = ['timers', 'node:timers'];
+const ASYNC_MODULES = ['set-interval-async', 'set-interval-async/dynamic', 'set-interval-async/fixed'];
+const STARTUP_METHODS = new Set(['constructor', 'start', 'init', 'initialize', 'onModuleInit', 'onApplicationBootstrap', 'onInit', 'boot', 'bootstrap', 'run', 'listen', 'setup']);
+const STARTUP_NAME = /^(main|start|init|initialize|bootstrap|boot|setup|launch)([A-Z_\d]|$)/;
+/** Calls whose function arguments run once, later, as part of start-up. */
+const DEFERRING = new Set(['listen', 'then', 'finally', 'nextTick', 'setTimeout', 'setImmediate', 'queueMicrotask', 'ready', 'start',
+  'connect', 'forEach', 'map', 'register', 'after', 'run', 'bootstrap', 'whenReady']);
+const STARTUP_EVENTS = new Set(['listening', 'ready', 'open', 'connect', 'connected', 'start', 'started', 'initialized']);
+const BROWSER_MODULES = /^(react|react-dom|react-native|vue|svelte|preact|solid-js|@angular\/core|next\/(link|router|navigation|image)|@remix-run\/react|lit|jquery)(\/|$)/;
+const BROWSER_DIRS = new Set(['client', 'frontend', 'public', 'static', 'browser', 'components', 'hooks', 'www', 'webapp', 'ui']);
+
+const interval: JobRecognizer = {
+  kind: 'interval',
+  collect(project, helpers) {
+    const out: JobDraft[] = [];
+    const calls: Array<{ file: ProjectFile; call: ts.CallExpression; nameNode: ts.Node }> = [];
+    for (const file of project.files.values()) {
+      if (!file.callsByName.has('setInterval') && !file.callsByName.has('setIntervalAsync')) continue;
+      if (isBrowserFile(file)) continue;
+      for (const name of ['setInterval', 'setIntervalAsync']) {
+        for (const call of file.callsByName.get(name) ?? []) {
+          if (call.arguments.length === 0 || !isTimer(call, file, helpers)) continue;
+          calls.push({ file, call, nameNode: ts.isIdentifier(call.expression) ? call.expression : (call.expression as ts.PropertyAccessExpression).name });
+        }
+      }
+    }
+    if (calls.length === 0) return out;
+    const startup = new StartupFunctions(project, helpers);
+    for (const { file, call, nameNode } of calls) {
+      const [cb, ms] = call.arguments;
+      if (clearsItself(cb) || !startup.isStartupCode(call, file)) continue;
+      const name = registryName(call, file) ?? handlerName(cb) ?? `${file.rel}:${file.position(nameNode).line}`;
+      out.push({ kind: 'interval', file, nameNode, name, schedule: msSchedule(ms, file, 'every'), handler: cb });
+    }
+    return out;
+  },
+};
+
+/** Is this `setInterval(...)` the timer global / node:timers / set-interval-async (not a local function or another object's method)? */
+function isTimer(call: ts.CallExpression, file: ProjectFile, helpers: JobHelpers): boolean {
+  const c = skipOuter(call.expression);
+  if (ts.isIdentifier(c)) {
+    const decl = file.values.declarationOf(c);
+    if (!decl) return c.text === 'setInterval';
+    return resolvesTo(c, file, helpers.linker, TIMER_MODULES, ['setInterval']) || resolvesTo(c, file, helpers.linker, ASYNC_MODULES, ['setIntervalAsync']);
+  }
+  if (ts.isPropertyAccessExpression(c) || ts.isElementAccessExpression(c)) {
+    const obj = skipOuter(c.expression);
+    if (ts.isIdentifier(obj) && (obj.text === 'global' || obj.text === 'globalThis') && !file.values.declarationOf(obj)) return true;
+    const name = memberName(c);
+    return resolvesTo(c, file, helpers.linker, TIMER_MODULES, [name ?? '']) || resolvesTo(c, file, helpers.linker, ASYNC_MODULES, [name ?? '']);
+  }
+  return false;
+}
+
+function isBrowserFile(file: ProjectFile): boolean {
+  if (/\.(tsx|jsx)$/.test(file.rel)) return true;
+  const first = file.sf.statements[0];
+  if (first && ts.isExpressionStatement(first) && ts.isStringLiteral(first.expression) && first.expression.text === 'use client') return true;
+  for (const m of file.importedModules) if (BROWSER_MODULES.test(m)) return true;
+  const dirs = path.posix.dirname(file.rel).split('/');
+  if (dirs.some((d) => BROWSER_DIRS.has(d))) return true;
+  return /\b(window|document)\.\w/.test(file.sf.text);
+}
+
+/** `setInterval(() => { if (done) clearInterval(t) }, 100)`: a wait that ends itself. */
+function clearsItself(cb: ts.Node | undefined): boolean {
+  if (!cb) return false;
+  const e = ts.isExpression(cb) ? skipOuter(cb) : cb;
+  if (!isFunctionLike(e) || !e.body) return false;
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && (n.expression.text === 'clearInterval' || n.expression.text === 'clearIntervalAsync')) { found = true; return; }
+    ts.forEachChild(n, visit);
+  };
+  visit(e.body);
+  return found;
+}
+
+/** `const h = setInterval(…); registry.addInterval('name', h)` → 'name'. */
+function registryName(call: ts.CallExpression, file: ProjectFile): string | undefined {
+  const adds = file.callsByName.get('addInterval');
+  if (!adds) return undefined;
+  const decl = call.parent && ts.isVariableDeclaration(call.parent) ? call.parent : undefined;
+  for (const a of adds) {
+    const [n, h] = a.arguments;
+    if (!h) continue;
+    const he = skipOuter(h);
+    if (he === call || (decl && ts.isIdentifier(he) && file.values.declarationOf(he) === decl)) {
+      const v = file.valueOf(n);
+      if (v.k === 'string') return v.value;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Which functions run at start-up. Seeds: functions called at module level, start-up methods and
+ * start-up names, callbacks deferred by module-level code. Then the functions they call directly.
+ */
+class StartupFunctions {
+  private readonly fns = new Set<ts.Node>();
+  private readonly work: Array<{ fn: ts.FunctionLikeDeclaration; file: ProjectFile; depth: number }> = [];
+
+  constructor(private readonly project: Project, private readonly helpers: JobHelpers) {
+    for (const file of project.files.values()) {
+      for (const s of file.sf.statements) this.scan(s, file, 0);
+      for (const fn of file.functions) {
+        const name = startupName(fn);
+        if (name !== undefined && (STARTUP_NAME.test(name) || (ts.isMethodDeclaration(fn) || ts.isConstructorDeclaration(fn)) && STARTUP_METHODS.has(name))) this.add(fn, file, 1);
+      }
+    }
+    while (this.work.length) {
+      const { fn, file, depth } = this.work.shift()!;
+      if (fn.body) this.scan(fn.body, file, depth);
+    }
+  }
+
+  private add(fn: ts.FunctionLikeDeclaration, file: ProjectFile, depth: number): void {
+    if (this.fns.has(fn)) return;
+    this.fns.add(fn);
+    if (depth < 5) this.work.push({ fn, file, depth: depth + 1 });
+  }
+
+  /** Walks code that runs at start-up (not entering nested functions except deferred callbacks). */
+  private scan(root: ts.Node, file: ProjectFile, depth: number): void {
+    const visit = (n: ts.Node): void => {
+      if (isFunctionLike(n) || ts.isClassLike(n)) return;
+      if (ts.isCallExpression(n)) {
+        const callee = skipOuter(n.expression);
+        if (isFunctionLike(callee)) this.add(callee, file, depth); // IIFE
+        else if (ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee)) {
+          const name = ts.isIdentifier(callee) ? callee.text : callee.name.text;
+          if (!isPlainBuiltin(name)) for (const f of this.helpers.linker.functionsOf(callee, file)) this.add(f.fn, f.file, depth);
+          const deferring = DEFERRING.has(name) || ((name === 'on' || name === 'once') && STARTUP_EVENTS.has(stringArg(n.arguments[0]) ?? ''));
+          if (deferring) for (const a of n.arguments) { const e = skipOuter(a); if (isFunctionLike(e)) this.add(e, file, depth); }
+        }
+      }
+      ts.forEachChild(n, visit);
+    };
+    if (isFunctionLike(root) || ts.isClassLike(root)) return;
+    visit(root);
+  }
+
+  /** Is this node in code that runs at start-up? */
+  isStartupCode(node: ts.Node, _file: ProjectFile): boolean {
+    for (let n = node.parent; n; n = n.parent) {
+      if (isFunctionLike(n)) return this.fns.has(n);
+      if (ts.isClassLike(n)) return false;
+    }
+    return true; // module level
+  }
+}
+
+function startupName(fn: ts.FunctionLikeDeclaration): string | undefined {
+  if (ts.isConstructorDeclaration(fn)) return 'constructor';
+  if (ts.isMethodDeclaration(fn)) return methodName(fn);
+  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name) return fn.name.text;
+  const p = fn.parent;
+  if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
+  return undefined;
+}
+
+function stringArg(n: ts.Node | undefined): string | undefined {
+  return n && ts.isStringLiteralLike(n) ? n.text : undefined;
+}
+
+/** Calls the walk never needs to resolve (cheap skip). */
+function isPlainBuiltin(name: string): boolean {
+  return name === 'require' || name === 'setInterval' || name === 'console' || name === 'log' || name === 'push';
+}
+
+export default interval;
