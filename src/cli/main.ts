@@ -7,6 +7,7 @@ import { type CliCommand, type CliIO, EXIT_ERROR, UsageError } from './io';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
   inventory: { summary: 'list routes, jobs and metrics with their instrumentation coverage', load: async () => (require('./commands/inventory') as typeof import('./commands/inventory')).run },
+  fix: { summary: 'apply the fixes: instrument routes and jobs, fix hygiene findings', load: async () => (require('./commands/fix') as typeof import('./commands/fix')).run },
   scan: { summary: 'report findings (text, json, sarif)', load: async () => (require('./commands/scan') as typeof import('./commands/scan')).run },
   drift: { summary: 'compare a reference and a current dataset for data drift', load: async () => (require('./commands/drift') as typeof import('./commands/drift')).run },
   runtime: { summary: 'start the local runtime: scrape /metrics, serve the API and dashboard', load: async () => (require('./commands/runtime') as typeof import('./commands/runtime')).run },

@@ -17,6 +17,7 @@ export interface TelltaleConfig {
   rules?: Record<string, 'off' | 'error' | 'warning' | 'info' | { severity?: 'off' | 'error' | 'warning' | 'info'; options?: Record<string, unknown> }>;
   runtime?: Record<string, unknown>;
   drift?: Record<string, unknown>;
+  fixes?: { observabilityModule?: string };
 }
 
 export interface LoadedConfig {

@@ -5,6 +5,7 @@
  */
 import { analysisSchema } from './sections/analysis';
 import { driftSchema } from './sections/drift';
+import { fixesSchema } from './sections/fixes';
 import { runtimeSchema } from './sections/runtime';
 
 export const CONFIG_SCHEMA = {
@@ -18,5 +19,6 @@ export const CONFIG_SCHEMA = {
     ...analysisSchema,
     runtime: runtimeSchema,
     drift: driftSchema,
+    fixes: fixesSchema,
   },
 } as const;

@@ -37,7 +37,8 @@ export function parseAnnotated(text: string, defaultFile = '/src/index.ts'): Ann
   const marks: Mark[] = [];
   let current = defaultFile;
   let out: string[] = [];
-  const flush = () => { if (out.length || !(current in files)) files[current] = out.join('\n'); };
+  // Every file ends with exactly one newline, wherever it stands in the fixture.
+  const flush = () => { if (out.length || !(current in files)) files[current] = out.join('\n').replace(/\n*$/, '\n'); };
   for (const line of text.split('\n')) {
     const header = FILE_HEADER.exec(line);
     if (header) {
@@ -56,7 +57,7 @@ export function parseAnnotated(text: string, defaultFile = '/src/index.ts'): Ann
     out.push(line);
   }
   flush();
-  for (const k of Object.keys(files)) if (files[k] === '' && !text.includes(`//- ${k}`)) delete files[k];
+  for (const k of Object.keys(files)) if (files[k].trim() === '' && !text.includes(`//- ${k}`)) delete files[k];
   return { files, marks };
 }
 

@@ -1,0 +1,13 @@
+/** Every fix, one file each. Order matters: for a finding, earlier fixes are preferred. */
+import type { FixDefinition } from './fix';
+import addAppMetrics from './add-app-metrics';
+import addRouteMetrics from './add-route-metrics';
+
+export const FIXES: FixDefinition[] = [
+  addRouteMetrics,
+  addAppMetrics,
+];
+
+export function fixesFor(rule: string): FixDefinition[] {
+  return FIXES.filter((f) => f.for.includes(rule));
+}
