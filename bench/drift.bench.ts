@@ -99,7 +99,7 @@ const stats = {
 
 const md = `## Drift statistics (bench/drift.bench.ts)
 
-Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} logical CPUs, Node ${process.version}. Median of ${RUNS} run(s), single thread.
+Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} logical CPUs, Node ${process.version}, load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(" / ")} (other jobs share the 2 CPUs). Median of ${RUNS} run(s), single thread.
 Baseline: scipy 1.10.1 / numpy 1.24.2 timings of the drift reference README §9 (same machine class, medians of 5; the
 reference notes its VM is noisy: ks_2samp on 1M ranged 0.91–2.35 s). Speed-up = scipy seconds / our seconds (> 1 is faster).
 Statistics: \`ks\` = ks_2samp two-sided, auto → asymptotic (kstwo.sf), \`wasserstein\` = evidently normed Wasserstein

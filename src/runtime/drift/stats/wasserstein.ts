@@ -18,14 +18,17 @@ export function cdfDistanceSum(a: Float64Array, b: Float64Array, p: 1 | 2): numb
   const n1 = a.length, n2 = b.length;
   let i = 0, j = 0;
   let sum = 0, comp = 0;
+  // Walk the pooled order; the gap to the next pooled value is non-zero only once every copy of the
+  // current value is consumed, so |F_a − F_b| there is the right-continuous ECDF difference.
   while (i < n1 || j < n2) {
-    const v = j >= n2 || (i < n1 && a[i] <= b[j]) ? a[i] : b[j];
-    while (i < n1 && a[i] === v) i++;
-    while (j < n2 && b[j] === v) j++;
+    let v: number;
+    if (j >= n2 || (i < n1 && a[i] <= b[j])) v = a[i++]; else v = b[j++];
     if (i >= n1 && j >= n2) break;
     const next = j >= n2 || (i < n1 && a[i] <= b[j]) ? a[i] : b[j];
+    const delta = next - v;
+    if (delta === 0) continue;
     const d = Math.abs(i / n1 - j / n2);
-    const term = (p === 1 ? d : d * d) * (next - v);
+    const term = (p === 1 ? d : d * d) * delta;
     const t = sum + term;
     comp += Math.abs(sum) >= Math.abs(term) ? sum - t + term : term - t + sum;
     sum = t;
