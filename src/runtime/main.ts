@@ -227,7 +227,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const t = scraper.states();
     const tj = JSON.stringify(t);
     if (tj !== last.targets) { event.targets = t; last.targets = tj; }
-    try {
+    // The views cost a pass over the store: compute them only while someone listens.
+    if ((ref.server?.eventClients ?? 0) > 0) try {
       const [r, j] = await Promise.all([routes(), jobs()]);
       const strip = (x: { at: number }) => JSON.stringify({ ...x, at: 0 });
       const rj = strip(r), jj = strip(j);
@@ -283,6 +284,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
   const server = ref.server = await startServer({
     host, port, token, logger, staticDir: options.staticDir ?? defaultStaticDir(),
+    onEventClient: () => { last.targets = last.routes = last.jobs = undefined; },
     api: {
       health: () => {
         const st = scraper.states();

@@ -44,6 +44,8 @@ export interface ServerOptions {
   logger?: ServerLogger;
   /** At most this many SSE clients at once (default 32). */
   maxEventClients?: number;
+  /** Called when an SSE client connects (the next update then carries every view). */
+  onEventClient?: () => void;
 }
 
 export interface RuntimeServer {
@@ -185,6 +187,7 @@ export async function startServer(options: ServerOptions): Promise<RuntimeServer
         res.write('retry: 2000\n\n');
         clients.add(res);
         req.on('close', () => clients.delete(res));
+        options.onEventClient?.();
         return;
       }
       default:

@@ -26,11 +26,8 @@ export class LocalSource implements ViewSource {
   async metricLabels(names: readonly string[]): Promise<Map<string, Set<string>>> {
     const out = new Map<string, Set<string>>();
     for (const name of names) {
-      const series = this.store.select(name);
-      if (!series.length) continue;
-      const set = new Set<string>();
-      for (const s of series) for (const l in s.labels) set.add(l);
-      out.set(name, set);
+      const set = this.store.labelNames(name);
+      if (set) out.set(name, set as Set<string>);
     }
     return out;
   }
@@ -39,7 +36,7 @@ export class LocalSource implements ViewSource {
   increaseVector(metric: string, windowMs: number, atMs: number, filter?: LabelFilter, isRate = false): Vector {
     const out: Vector = [];
     for (const s of this.store.select(metric, filterFn(filter))) {
-      const w = s.window(atMs - windowMs, atMs);
+      const w = s.scratchWindow(atMs - windowMs, atMs);
       const v = extrapolatedRate(w, atMs - windowMs, atMs, true, isRate);
       if (v !== undefined) out.push({ labels: s.labels, value: v });
     }

@@ -34,6 +34,11 @@ export interface Sample {
   exemplar?: Exemplar;
   /** The family (from `# TYPE`) the sample belongs to, when known. */
   family?: MetricFamily;
+  /**
+   * The series exactly as written (`name{labels}`): a cheap identity within one target, as
+   * Prometheus' scrape cache uses. A slice of the input text: copy it before keeping it.
+   */
+  raw?: string;
 }
 
 export interface ParseError {
@@ -55,9 +60,16 @@ export interface ParseOptions {
   format?: ExpositionFormat;
   /** Stop recording errors after this many (they are still counted in `errorCount`). Default 100. */
   maxErrors?: number;
+  /**
+   * Series already seen, by their raw text (`name{labels}` as written): their label sets are reused
+   * instead of parsed again (the scraper passes the store's cache of a target; a steady target
+   * then costs a scan per line, not a parse).
+   */
+  known?: { get(raw: string): Labels | undefined };
 }
 
-const KINDS = new Set<MetricKind>(['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown', 'untyped']);
+/** Type names, mapped to constant strings so a family's type never holds on to the input text. */
+const KINDS = new Map<string, MetricKind>((['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown', 'untyped'] as const).map((k) => [k, k]));
 
 /** The suffixes a sample name may add to its family name, per family type. */
 const SUFFIXES: Record<string, string[]> = {
@@ -98,6 +110,11 @@ const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** Go's ParseFloat as Prometheus uses it: decimal floats, NaN and ±Inf (any case). */
 export function parseFloatStrict(tok: string): number | undefined {
   const c = tok.charCodeAt(0);
+  if (c >= 48 && c <= 57) {
+    // Fast path: Number() accepts what Go accepts here, except hex/binary/octal prefixes.
+    const v = +tok;
+    if (v === v && !(c === 48 && tok.length > 2 && (tok.charCodeAt(1) | 32) > 97)) return v;
+  }
   if ((c >= 48 && c <= 57) || c === 46 || c === 45 || c === 43) {
     if (NUMBER_RE.test(tok)) return Number(tok);
   }
@@ -121,6 +138,7 @@ export function parseExposition(text: string, options: ParseOptions = {}): Expos
   const format: ExpositionFormat = options.format ?? (/#\s*EOF\s*$/.test(text.slice(-16)) ? 'openmetrics' : 'prometheus');
   const om = format === 'openmetrics';
   const maxErrors = options.maxErrors ?? 100;
+  const known = options.known;
   const families = new Map<string, MetricFamily>();
   const samples: Sample[] = [];
   const errors: ParseError[] = [];
@@ -200,8 +218,9 @@ export function parseExposition(text: string, options: ParseOptions = {}): Expos
         }
         p++;
       }
-      if (Object.prototype.hasOwnProperty.call(labels, lname)) fail(`duplicate label '${lname}'`);
-      setLabel(labels, lname, value);
+      if (labels[lname] !== undefined && Object.prototype.hasOwnProperty.call(labels, lname)) fail(`duplicate label '${lname}'`);
+      if (lname === '__proto__') setLabel(labels, lname, value);
+      else labels[lname] = value;
       c = text.charCodeAt(p);
       while (!om && (c === C_SP || c === C_TAB)) c = text.charCodeAt(++p);
       if (c === C_COMMA) { p++; if (om && text.charCodeAt(p) === C_RBRACE) fail('trailing comma in label set'); continue; }
@@ -237,8 +256,8 @@ export function parseExposition(text: string, options: ParseOptions = {}): Expos
     const rest = ne < lineEnd ? text.slice(ne + 1, lineEnd) : '';
     let fam = families.get(name);
     if (word === 'TYPE') {
-      const type = rest.trim() as MetricKind;
-      if (!KINDS.has(type)) fail(`unknown metric type '${rest.trim()}'`);
+      const type = KINDS.get(rest.trim()) as MetricKind;
+      if (!type) fail(`unknown metric type '${rest.trim()}'`);
       if ((fam as { typed?: boolean } | undefined)?.typed) fail(`second # TYPE for '${name}'`);
       if (!fam) { fam = { name, type }; families.set(name, fam); } else fam.type = type;
       (fam as { typed?: boolean }).typed = true;
@@ -263,14 +282,31 @@ export function parseExposition(text: string, options: ParseOptions = {}): Expos
     p++;
     while (p < lineEnd && isNameChar(text.charCodeAt(p))) p++;
     const name = text.slice(pos, p);
-    const labels: Labels = {};
+    let labels: Labels | undefined;
     c = text.charCodeAt(p);
     if (!om && (c === C_SP || c === C_TAB)) {
       let q = p;
       while (c === C_SP || c === C_TAB) c = text.charCodeAt(++q);
       if (c === C_LBRACE) p = q;
     }
-    if (c === C_LBRACE) p = parseLabels(p + 1, labels);
+    if (c === C_LBRACE) {
+      if (known) {
+        // Find the end of the label set (respecting quotes) and look the series up.
+        let q = p + 1, inQuote = false;
+        for (; q < lineEnd; q++) {
+          const ch = text.charCodeAt(q);
+          if (inQuote) { if (ch === C_BSLASH) q++; else if (ch === C_QUOTE) inQuote = false; } else if (ch === C_QUOTE) inQuote = true; else if (ch === C_RBRACE) break;
+        }
+        if (q < lineEnd) {
+          labels = known.get(text.slice(pos, q + 1));
+          if (labels) p = q + 1;
+        }
+      }
+      if (!labels) { labels = {}; p = parseLabels(p + 1, labels); }
+    } else {
+      labels = known?.get(name) ?? {};
+    }
+    const raw = text.slice(pos, p);
     c = text.charCodeAt(p);
     if (p >= lineEnd) fail(`missing value after '${name}'`);
     if (c !== C_SP && c !== C_TAB) fail(`expected a space before the value of '${name}'`);
@@ -280,7 +316,7 @@ export function parseExposition(text: string, options: ParseOptions = {}): Expos
     const vtok = text.slice(p, te);
     const value = parseFloatStrict(vtok);
     if (value === undefined) fail(vtok ? `invalid value '${vtok.length > 40 ? vtok.slice(0, 40) + '…' : vtok}'` : `missing value after '${name}'`);
-    const sample: Sample = { name, labels, value: value as number };
+    const sample: Sample = { name, labels, value: value as number, raw };
     p = te;
     while (p < lineEnd && (text.charCodeAt(p) === C_SP || text.charCodeAt(p) === C_TAB)) p++;
     if (p < lineEnd && text.charCodeAt(p) !== C_HASH) {

@@ -10,6 +10,7 @@
 import type { ScrapeErrorKind, TargetState } from '../../protocol/runtime';
 import type { IngestResult, SeriesStore } from '../store/store';
 import { type Exposition, type ExpositionFormat, formatOfContentType, parseExposition } from './exposition';
+import { nodeFetch } from './http-fetch';
 
 export const ACCEPT = 'application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
@@ -24,8 +25,19 @@ export interface TargetConfig {
 export type ScrapeFetch = (url: string, init: { headers: Record<string, string>; signal: AbortSignal; redirect?: 'follow' | 'error' | 'manual' }) => Promise<{
   status: number;
   headers: { get(name: string): string | null };
-  body: ReadableStream<Uint8Array> | null;
+  /** Decoded body chunks (WHATWG ReadableStream and Node streams are both async-iterable). */
+  body: AsyncIterable<Uint8Array> | null;
 }>;
+
+/** Stops reading a body we do not want (HTML, a non-2xx answer, over the size limit). */
+async function discard(body: AsyncIterable<Uint8Array> | null): Promise<void> {
+  if (!body) return;
+  const b = body as { cancel?: () => Promise<void>; destroy?: () => void };
+  try {
+    if (typeof b.cancel === 'function') await b.cancel();
+    else if (typeof b.destroy === 'function') b.destroy();
+  } catch { /* already closed */ }
+}
 
 export interface ScrapeLogger {
   info(obj: object, msg?: string): void;
@@ -90,7 +102,7 @@ export class Scraper {
 
   constructor(targets: readonly TargetConfig[], private readonly store: SeriesStore, private readonly options: ScraperOptions = {}) {
     this.now = options.now ?? Date.now;
-    this.fetchFn = options.fetch ?? (fetch as unknown as ScrapeFetch);
+    this.fetchFn = options.fetch ?? nodeFetch;
     this.maxBodyBytes = options.maxBodyBytes ?? 50 * 1024 * 1024;
     if (!(this.maxBodyBytes > 0)) throw new TypeError(`maxBodyBytes must be positive, got ${options.maxBodyBytes}`);
     for (const t of targets) this.addTarget(t);
@@ -130,7 +142,8 @@ export class Scraper {
   private async doRound(all: boolean): Promise<RoundResult> {
     const at = this.now();
     const due = [...this.targets.values()].filter((t) => all || t.nextDue <= at);
-    for (const t of due) t.nextDue = Math.max(t.nextDue + t.cfg.intervalMs, at + t.cfg.intervalMs / 2);
+    // Keep each target's phase while on time; after a stall or a clock jump, start again from now.
+    for (const t of due) t.nextDue = t.nextDue + t.cfg.intervalMs > at && t.nextDue + t.cfg.intervalMs <= at + t.cfg.intervalMs ? t.nextDue + t.cfg.intervalMs : at + t.cfg.intervalMs;
     const outcomes = await Promise.all(due.map((t) => this.scrapeOne(t)));
     this.store.gc(this.now());
     const result = { round: ++this.round, at, outcomes };
@@ -185,7 +198,7 @@ export class Scraper {
     const prevHealth = s.health;
     try {
       const { text, format } = await this.fetchBody(t);
-      const exp: Exposition & { errorCount: number } = parseExposition(text, { format, maxErrors: MAX_PARSE_ERRORS_SHOWN });
+      const exp: Exposition & { errorCount: number } = parseExposition(text, { format, maxErrors: MAX_PARSE_ERRORS_SHOWN, known: this.store.knownSeries(t.cfg.name) });
       s.bytes = Buffer.byteLength(text);
       s.parseErrors = exp.errors.map((e) => ({ line: e.line, message: e.message }));
       if (exp.samples.length === 0 && exp.errorCount > 0) {
@@ -247,31 +260,28 @@ export class Scraper {
         throw classify(err, controller.signal, t.cfg.url);
       }
       if (res.status < 200 || res.status > 299) {
-        await res.body?.cancel().catch(() => undefined);
+        await discard(res.body);
         throw new ScrapeFailure('http-status', `HTTP ${res.status} from ${t.cfg.url}`);
       }
       const ct = res.headers.get('content-type');
       let format = formatOfContentType(ct);
       if (format === 'html') {
-        await res.body?.cancel().catch(() => undefined);
+        await discard(res.body);
         throw new ScrapeFailure('not-metrics', `the endpoint returned HTML (content-type ${ct}), not metrics: is the URL the /metrics route?`);
       }
       const declared = Number(res.headers.get('content-length') ?? NaN);
       if (declared > this.maxBodyBytes && !res.headers.get('content-encoding')) {
-        await res.body?.cancel().catch(() => undefined);
+        await discard(res.body);
         throw new ScrapeFailure('too-large', `body of ${declared} bytes is over the limit of ${this.maxBodyBytes} bytes`);
       }
       const chunks: Uint8Array[] = [];
       let size = 0;
       if (res.body) {
-        const reader = res.body.getReader();
         try {
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) break;
+          for await (const value of res.body) {
             size += value.byteLength;
             if (size > this.maxBodyBytes) {
-              await reader.cancel().catch(() => undefined);
+              // leaving the loop cancels (web stream) or destroys (Node stream) the body
               throw new ScrapeFailure('too-large', `body over the limit of ${this.maxBodyBytes} bytes (after decoding); scrape aborted`);
             }
             chunks.push(value);
@@ -281,7 +291,8 @@ export class Scraper {
           throw classify(err, controller.signal, t.cfg.url);
         }
       }
-      const text = new TextDecoder('utf-8').decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+      const buf = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+      const text = Buffer.isBuffer(buf) ? buf.toString('utf8') : new TextDecoder('utf-8').decode(buf);
       if (format === undefined) {
         // Like Prometheus, try the text format on an unknown content type, but not on an HTML page.
         if (/^\s*<(!doctype|html|head|body)/i.test(text.slice(0, 200))) throw new ScrapeFailure('not-metrics', `the endpoint returned HTML (content-type ${ct}), not metrics`);
@@ -293,6 +304,7 @@ export class Scraper {
       return { text, format };
     } finally {
       clearTimeout(timer);
+      controller.abort(); // frees the connection of a body left unread; a no-op after a complete read
     }
   }
 }

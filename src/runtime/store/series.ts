@@ -8,6 +8,8 @@ import type { Exemplar, Labels, MetricKind } from '../scrape/exposition';
 
 const INT32_MAX = 2 ** 31 - 1;
 const INITIAL_CAPACITY = 8;
+let scratchT = new Float64Array(1024);
+let scratchV = new Float64Array(1024);
 
 export type AppendResult = 'ok' | 'out-of-order' | 'duplicate';
 
@@ -23,6 +25,8 @@ export class Series {
   exemplar: Exemplar | undefined;
   /** The scrape round of its target that last saw it. */
   lastRound = 0;
+  /** The series text as its target writes it (the store's scrape-cache key). */
+  raw: string | undefined;
 
   constructor(
     readonly key: string,
@@ -103,6 +107,28 @@ export class Series {
       v[k - from] = this.vs[i];
     }
     return { t, v };
+  }
+
+  /**
+   * Like window(), into arrays shared by every series: valid only until the next call. For
+   * queries that consume the samples at once (rate over thousands of series without garbage).
+   */
+  scratchWindow(start: number, end: number): { t: Float64Array; v: Float64Array; from: number; to: number } {
+    const n = this.count, cap = this.ts.length;
+    const at = (k: number): number => this.base + this.ts[(this.head + k) % cap];
+    let lo = 0, hi = n;
+    while (lo < hi) { const m = (lo + hi) >>> 1; if (at(m) < start) lo = m + 1; else hi = m; }
+    const from = lo;
+    hi = n;
+    while (lo < hi) { const m = (lo + hi) >>> 1; if (at(m) <= end) lo = m + 1; else hi = m; }
+    const len = lo - from;
+    if (scratchT.length < len) { scratchT = new Float64Array(Math.max(len, scratchT.length * 2)); scratchV = new Float64Array(scratchT.length); }
+    for (let k = 0; k < len; k++) {
+      const i = (this.head + from + k) % cap;
+      scratchT[k] = this.base + this.ts[i];
+      scratchV[k] = this.vs[i];
+    }
+    return { t: scratchT, v: scratchV, from: 0, to: len };
   }
 
   /** The last sample at or before `at` (Prometheus instant selection without the lookback). */

@@ -30,6 +30,28 @@ export interface IngestResult {
   staled: number;
 }
 
+interface TargetEntry {
+  series: Set<Series>;
+  round: number;
+  /** Raw series text as the target writes it → series (Prometheus' scrape cache). */
+  cache: Map<string, Series>;
+}
+
+/** A copy of a string that does not keep the scrape body it was sliced from alive. */
+export function detach(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
+}
+
+function detachLabels(labels: Labels): Labels {
+  const out: Labels = {};
+  for (const k in labels) {
+    const v = detach(labels[k]);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[detach(k)] = v;
+  }
+  return out;
+}
+
 export class SeriesStore {
   readonly maxSamplesPerSeries: number;
   readonly maxSeries: number;
@@ -37,7 +59,8 @@ export class SeriesStore {
   readonly retentionMs: number;
   private readonly byKey = new Map<string, Series>();
   private readonly byName = new Map<string, Set<Series>>();
-  private readonly byTarget = new Map<string, { series: Set<Series>; round: number }>();
+  private readonly byTarget = new Map<string, TargetEntry>();
+  private readonly labelsByName = new Map<string, Map<string, number>>();
 
   constructor(limits: StoreLimits = {}) {
     this.maxSamplesPerSeries = positive(limits.maxSamplesPerSeries ?? 720, 'maxSamplesPerSeries');
@@ -57,6 +80,18 @@ export class SeriesStore {
 
   targetSeriesCount(target: string): number { return this.byTarget.get(target)?.series.size ?? 0; }
 
+  /** The label sets of a target's series by their raw text, for the parser to reuse (ParseOptions.known). */
+  knownSeries(target: string): { get(raw: string): Labels | undefined } {
+    const cache = this.byTarget.get(target)?.cache;
+    return { get: (raw) => cache?.get(raw)?.labels };
+  }
+
+  /** For each name: its label names with the number of series carrying each. */
+  labelNames(name: string): ReadonlySet<string> | undefined {
+    const m = this.labelsByName.get(name);
+    return m ? new Set(m.keys()) : undefined;
+  }
+
   /**
    * Stores one scrape of `target` taken at `tMs`. Samples with their own timestamp keep it.
    * Series of the target missing from this scrape become stale.
@@ -64,25 +99,35 @@ export class SeriesStore {
   ingest(target: string, samples: readonly Sample[], tMs: number): IngestResult {
     const r: IngestResult = { added: 0, updated: 0, refused: 0, outOfOrder: 0, duplicates: 0, counterResets: 0, staled: 0 };
     let entry = this.byTarget.get(target);
-    if (!entry) { entry = { series: new Set(), round: 0 }; this.byTarget.set(target, entry); }
+    if (!entry) { entry = { series: new Set(), round: 0, cache: new Map() }; this.byTarget.set(target, entry); }
     const round = ++entry.round;
     const prefix = target + '\u0000';
+    const cache = entry.cache;
     for (const smp of samples) {
       const fam = smp.family;
       // `_created` samples are metadata (when a counter started), not history worth keeping.
       if (fam && smp.name.endsWith('_created') && fam.name !== smp.name) continue;
-      const key = prefix + seriesKey(smp.name, smp.labels);
-      let s = this.byKey.get(key);
+      let s = smp.raw !== undefined ? cache.get(smp.raw) : undefined;
       if (!s) {
-        if (this.byKey.size >= this.maxSeries) { r.refused++; r.refusedBy ??= 'maxSeries'; continue; }
-        if (entry.series.size >= this.maxSeriesPerTarget) { r.refused++; r.refusedBy ??= 'maxSeriesPerTarget'; continue; }
-        s = new Series(key, smp.name, smp.labels, target, fam?.type ?? 'unknown', fam?.name, this.maxSamplesPerSeries);
-        this.byKey.set(key, s);
-        let byName = this.byName.get(smp.name);
-        if (!byName) { byName = new Set(); this.byName.set(smp.name, byName); }
-        byName.add(s);
-        entry.series.add(s);
-        r.added++;
+        const key = prefix + seriesKey(smp.name, smp.labels);
+        s = this.byKey.get(key);
+        if (!s) {
+          if (this.byKey.size >= this.maxSeries) { r.refused++; r.refusedBy ??= 'maxSeries'; continue; }
+          if (entry.series.size >= this.maxSeriesPerTarget) { r.refused++; r.refusedBy ??= 'maxSeriesPerTarget'; continue; }
+          s = new Series(key, detach(smp.name), detachLabels(smp.labels), target, fam?.type ?? 'unknown', fam ? detach(fam.name) : undefined, this.maxSamplesPerSeries);
+          this.byKey.set(key, s);
+          let byName = this.byName.get(s.name);
+          if (!byName) { byName = new Set(); this.byName.set(s.name, byName); }
+          byName.add(s);
+          let ln = this.labelsByName.get(s.name);
+          if (!ln) { ln = new Map(); this.labelsByName.set(s.name, ln); }
+          for (const l in s.labels) ln.set(l, (ln.get(l) ?? 0) + 1);
+          entry.series.add(s);
+          r.added++;
+        } else {
+          r.updated++;
+        }
+        if (smp.raw !== undefined && s.raw === undefined) { s.raw = detach(smp.raw); cache.set(s.raw, s); }
       } else {
         r.updated++;
       }
@@ -93,7 +138,9 @@ export class SeriesStore {
       if (res === 'out-of-order') r.outOfOrder++;
       else if (res === 'duplicate') r.duplicates++;
       else if (prev !== undefined && smp.value < prev && s.isCounter) r.counterResets++;
-      if (smp.exemplar) s.exemplar = smp.exemplar;
+      if (smp.exemplar && (s.exemplar?.value !== smp.exemplar.value || s.exemplar?.timestampMs !== smp.exemplar.timestampMs)) {
+        s.exemplar = { labels: detachLabels(smp.exemplar.labels), value: smp.exemplar.value, timestampMs: smp.exemplar.timestampMs };
+      }
     }
     for (const s of entry.series) {
       if (s.lastRound !== round && s.staleAt === undefined) { s.staleAt = tMs; r.staled++; }
@@ -148,7 +195,14 @@ export class SeriesStore {
     const byName = this.byName.get(s.name);
     byName?.delete(s);
     if (byName && byName.size === 0) this.byName.delete(s.name);
-    this.byTarget.get(s.target)?.series.delete(s);
+    const ln = this.labelsByName.get(s.name);
+    if (ln) {
+      for (const l in s.labels) { const n = (ln.get(l) ?? 1) - 1; if (n > 0) ln.set(l, n); else ln.delete(l); }
+      if (ln.size === 0) this.labelsByName.delete(s.name);
+    }
+    const entry = this.byTarget.get(s.target);
+    entry?.series.delete(s);
+    if (s.raw !== undefined) entry?.cache.delete(s.raw);
   }
 }
 
