@@ -428,7 +428,8 @@ class NestAnalysis {
     const s = this.helpers.str(e, file);
     if (s !== undefined) return [s];
     for (const r of this.linker.refsOf(e, file)) if (r.v.k === 'array') return this.paths(r.v.node, r.file);
-    return undefined;
+    // A path we cannot compute (configuration, environment): keep the route, show the expression as a parameter.
+    return [`:${e.getText(file.sf).replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '')}`];
   }
 
   /** The apps whose module tree declares this controller. */

@@ -70,6 +70,30 @@ describe('nestjs recognizer', () => {
     }
   `, '/src/orders.controller.ts'));
 
+  it('string enums for paths (local, imported, through a barrel); unresolvable paths keep the route', () => checkInventory(ts`
+    //- /src/routes.enum.ts
+    export enum ApiRoute { Users = 'users', ById = ':id' }
+    //- /src/shared/index.ts
+    export * from '../routes.enum';
+    //- /src/users.controller.ts
+    import { Controller, Get, Post } from '@nestjs/common';
+    import { ApiRoute } from './shared';
+    import { config } from './config';
+    const enum Local { Me = 'me' }
+    @Controller(ApiRoute.Users)
+    export class UsersController {
+      @Get(ApiRoute.ById)
+    //^^^^ GET /users/:id none
+      one() {}
+      @Get(Local.Me)
+    //^^^^ GET /users/me none
+      me() {}
+      @Post(config.importPath)
+    //^^^^^ POST /users/:config_importPath none
+      importUsers() {}
+    }
+  `, '/src/users.controller.ts'));
+
   it('global prefix from the bootstrap file, with excludes', () => checkInventory(ts`
     //- /src/main.ts
     import { NestFactory } from '@nestjs/core';
