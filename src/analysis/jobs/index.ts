@@ -7,5 +7,6 @@ import bull from './bull';
 import agenda from './agenda';
 import nestSchedule from './nest-schedule';
 import interval from './interval';
+import script from './script';
 
-export const JOB_RECOGNIZERS: JobRecognizer[] = [nodeCron, cron, bullmq, bull, agenda, nestSchedule, interval];
+export const JOB_RECOGNIZERS: JobRecognizer[] = [nodeCron, cron, bullmq, bull, agenda, nestSchedule, interval, script];
