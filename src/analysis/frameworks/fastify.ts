@@ -148,6 +148,12 @@ function isFastifyFactory(callee: Value): boolean {
  */
 function isPluginFunction(fn: ts.SignatureDeclaration, file: ProjectFile, linker: Linker, depth: number): boolean {
   if (!isFunctionLike(fn)) return false;
+  // (req: FastifyRequest, reply) or (ctx: Context) is not a plugin, whatever its context
+  const p0 = fn.parameters[0]?.type;
+  if (p0) {
+    const ann = file.valueOf(p0);
+    if (ann.k === 'module' && !fastify.isScopeType(ann) && (/fastify/.test(ann.module) || !ann.module.startsWith('.'))) return false;
+  }
   let p: ts.Node = fn.parent;
   let typeNode: ts.TypeNode | undefined;
   while (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression(p)) {

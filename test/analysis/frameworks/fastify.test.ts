@@ -1,3 +1,7 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Analyzer } from '../../../src/analysis/analyze';
 import { ts } from '../../helpers/annotated';
 import { checkInventory } from '../../helpers/inventory';
 
@@ -263,5 +267,114 @@ describe('fastify recognizer', () => {
     (fastifyModule as any).get('/not-an-instance', () => {});
     app.get('/real', async (req, reply) => { reply.header('x', 'y'); req.headers.get?.('a'); return 'ok'; });
     //  ^^^ GET /real none
+  `));
+});
+
+describe('fastify recognizer against the real framework', () => {
+  // The same multi-file app is loaded by Fastify itself (its onRoute hook lists what it registers)
+  // and analyzed: both must give the same (method, full path) pairs.
+  const files: Record<string, string> = {
+    'app.js': `
+      'use strict';
+      const fp = require('fastify-plugin');
+      const users = require('./routes/users');
+      const shared = fp(async function (f) {
+        f.get('/shared', async () => 's');
+      });
+      module.exports = async function app(fastify) {
+        fastify.get('/', async () => 'root');
+        fastify.register(users, { prefix: '/api/users' });
+        fastify.register(require('./routes/admin'), { prefix: 'admin' });
+        fastify.register(async (v1) => {
+          v1.get('/items', async () => []);
+          v1.register(async (nested) => {
+            nested.post('/deep', async () => 'd');
+          }, { prefix: '/nested' });
+        }, { prefix: '/v1' });
+        fastify.register(shared, { prefix: '/ignored' });
+        fastify.register(require('./plugins/extra'));
+        fastify.route({ method: ['GET', 'POST'], url: '/multi', handler: async () => 'm' });
+      };
+    `,
+    'routes/users.js': `
+      module.exports = async function (f) {
+        f.get('/', async () => []);
+        f.get('/:id', { schema: { params: { type: 'object' } } }, async () => ({}));
+        f.put('/:id', { handler: async () => ({}) });
+        f.delete('/:id', async () => ({}));
+      };
+    `,
+    'routes/admin.js': `
+      const routes = [
+        { method: 'GET', url: '/daily', handler: async () => 'daily' },
+        { method: ['PATCH', 'OPTIONS'], url: '/settings', handler: async () => 'settings' },
+      ];
+      module.exports = function (fastify, opts, done) {
+        routes.forEach((route) => fastify.route(route));
+        done();
+      };
+    `,
+    'plugins/extra.js': `
+      const fp = require('fastify-plugin');
+      module.exports = fp(async (app) => {
+        app.get('/extra', async () => 'e');
+        app.register(async (child) => { child.get('/child', async () => 'c'); }, { prefix: '/x' });
+      });
+    `,
+  };
+
+  it('the analysis finds exactly the routes Fastify registers', async () => {
+    const dir = writeRealApp(files);
+    try {
+      const Fastify = require('fastify');
+      const app = Fastify({ exposeHeadRoutes: false });
+      const registered = new Set<string>();
+      app.addHook('onRoute', (o: { method: string | string[]; url: string }) => {
+        for (const m of Array.isArray(o.method) ? o.method : [o.method]) registered.add(`${m} ${trimSlash(o.url)}`);
+      });
+      await app.register(require(path.join(dir, 'app.js')));
+      await app.ready();
+      await app.close();
+      const analyzed = new Set(Analyzer.load(dir).inventory().routes.map((r) => `${r.method} ${r.path}`));
+      assert.deepEqual([...analyzed].sort(), [...registered].sort());
+      assert.ok(registered.size >= 14);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function dedent(text: string): string {
+  const lines = text.replace(/^\n/, '').split('\n');
+  const cut = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
+  return lines.map((l) => l.slice(cut)).join('\n');
+}
+
+function trimSlash(p: string): string {
+  return p.length > 1 ? p.replace(/\/+$/, '') : p;
+}
+
+/** Writes a JS app under test/.tmp so that `require('fastify')` resolves to this repo's node_modules. */
+function writeRealApp(files: Record<string, string>): string {
+  const base = path.join(__dirname, '..', '..', '.tmp');
+  fs.mkdirSync(base, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(base, 'real-fastify-'));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), dedent(text));
+  }
+  return dir;
+}
+
+describe('fastify recognizer: handlers are not plugins', () => {
+  it('an exported handler taking a FastifyRequest is not a scope', () => checkInventory(ts`
+    //- /src/handlers.ts
+    import type { FastifyRequest, FastifyReply } from 'fastify';
+    export default async function handler(req: FastifyRequest, reply: FastifyReply) {
+      const cache = (req as any).server.cache;
+      req.headers['x'];
+      (req as any).get('/not-a-route', () => {});
+      return reply.send(cache);
+    }
   `));
 });
