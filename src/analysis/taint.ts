@@ -522,3 +522,124 @@ export function piiNameMatcher(list: readonly string[]): (name: string) => strin
     return undefined;
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Personal data and secrets
+
+export interface PiiHit {
+  kind: 'field' | 'body' | 'headers' | 'user';
+  /** The field's name or the expression written (`password`, `req.body`, `user.email`). */
+  field: string;
+  node: ts.Node;
+}
+
+/** Names of variables that hold a whole user record. */
+const USER_OBJECT_NAME = /^_?(user|currentUser|authUser|authenticatedUser|loggedInUser|sessionUser|userRecord|userDoc|userDocument|userData|userProfile|userInfo|userEntity|userObj|userObject|dbUser|existingUser|newUser|foundUser|createdUser|updatedUser)$/;
+/** Calls that make a value safe to write. */
+const REDACTOR = /(mask|redact|hash|anonymi[sz]|obfuscat|sanitiz|scrub|censor|hide|truncat|encrypt|digest|sha\d*|md5|bcrypt|argon|pseudonymi[sz]|tokeniz|last4|lastFour)/i;
+const PASS_THROUGH_FUNCS = new Set(['String', 'JSON.stringify', 'util.inspect', 'inspect', 'util.format', 'format']);
+
+/** Is a value safe to write under a sensitive name: constants, booleans, lengths, redacted forms? */
+export function isSafeValue(e0: ts.Expression, file: ProjectFile): boolean {
+  const e = skipOuter(e0);
+  if (ts.isCallExpression(e)) {
+    const name = ts.isIdentifier(e.expression) ? e.expression.text : memberName(e.expression);
+    if (name && REDACTOR.test(name)) return true;
+  }
+  if (ts.isPropertyAccessExpression(e) && /^(length|size|count)$/.test(e.name.text)) return true;
+  const os = originsOf(e, file);
+  return os.length > 0 && os.every((o) => o.k === 'const' || (o.k === 'unknown' && ts.isCallExpression(o.node) && !!o.name && REDACTOR.test(o.name)));
+}
+
+/**
+ * Personal data or secrets an expression writes: fields named like `isPiiName` (`password`,
+ * `user.email`, `{ token }`), request bodies and headers written whole, whole user objects —
+ * in object literals (keys and values), templates, concatenations and conversions, and through
+ * local variables.
+ */
+export function piiHits(e0: ts.Expression, file: ProjectFile, isPiiName: (name: string) => string | undefined, depth = 0): PiiHit[] {
+  if (depth > 6) return [];
+  const e = skipOuter(e0);
+  const out: PiiHit[] = [];
+  if (ts.isObjectLiteralExpression(e)) {
+    for (const p of e.properties) {
+      if (ts.isPropertyAssignment(p)) {
+        const key = propertyNameText(p.name);
+        if (key && isPiiName(key) && !isSafeValue(p.initializer, file)) { out.push({ kind: 'field', field: key, node: p.name }); continue; }
+        out.push(...piiHits(p.initializer, file, isPiiName, depth + 1));
+      } else if (ts.isShorthandPropertyAssignment(p)) {
+        if (isPiiName(p.name.text) && !isSafeValue(p.name, file)) { out.push({ kind: 'field', field: p.name.text, node: p.name }); continue; }
+        out.push(...piiHits(p.name, file, isPiiName, depth + 1));
+      } else if (ts.isSpreadAssignment(p)) out.push(...piiHits(p.expression, file, isPiiName, depth + 1));
+    }
+    return out;
+  }
+  if (ts.isTemplateExpression(e)) {
+    for (const span of e.templateSpans) out.push(...piiHits(span.expression, file, isPiiName, depth + 1));
+    return out;
+  }
+  if (ts.isArrayLiteralExpression(e)) {
+    for (const el of e.elements) out.push(...piiHits(ts.isSpreadElement(el) ? el.expression : el, file, isPiiName, depth + 1));
+    return out;
+  }
+  if (ts.isBinaryExpression(e)) {
+    const op = e.operatorToken.kind;
+    if (op === ts.SyntaxKind.PlusToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) {
+      return [...piiHits(e.left, file, isPiiName, depth + 1), ...piiHits(e.right, file, isPiiName, depth + 1)];
+    }
+    if (op === ts.SyntaxKind.AmpersandAmpersandToken) return piiHits(e.right, file, isPiiName, depth + 1);
+    return [];
+  }
+  if (ts.isConditionalExpression(e)) return [...piiHits(e.whenTrue, file, isPiiName, depth + 1), ...piiHits(e.whenFalse, file, isPiiName, depth + 1)];
+  if (ts.isCallExpression(e)) {
+    const callee = skipOuter(e.expression);
+    const text = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? `${callee.expression.text}.${callee.name.text}` : undefined;
+    if (text && PASS_THROUGH_FUNCS.has(text) && e.arguments[0]) return e.arguments.flatMap((a) => piiHits(a, file, isPiiName, depth + 1));
+    if (ts.isPropertyAccessExpression(callee) && PASS_METHODS.has(callee.name.text) && callee.name.text !== 'join') return piiHits(callee.expression, file, isPiiName, depth + 1);
+    return [];
+  }
+  if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+    const hit = piiOfReference(e, file, isPiiName);
+    if (hit) out.push(hit);
+  }
+  return out;
+}
+
+function piiOfReference(e: ts.Identifier | ts.PropertyAccessExpression | ts.ElementAccessExpression, file: ProjectFile, isPiiName: (name: string) => string | undefined): PiiHit | undefined {
+  const text = e.getText(file.sf).replace(/\s+/g, '');
+  const name = ts.isIdentifier(e) ? e.text : memberName(e);
+  if (name && /^(length|size|count)$/.test(name)) return undefined;
+  const origins = originsOf(e, file);
+  if (origins.length && origins.every((o) => o.k === 'const')) return undefined;
+  if (name && isPiiName(name)) return { kind: 'field', field: text, node: e };
+  let opaque = origins.length === 0;
+  for (const o of origins) {
+    if (o.k === 'access') {
+      const whole = wholeObjectOf(o);
+      if (whole) return { kind: whole, field: text === accessText(o.root, o.path) ? text : `${text} (${accessText(o.root, o.path)})`, node: e };
+      const last = o.path[o.path.length - 1];
+      if (last && isPiiName(last)) return { kind: 'field', field: o.path.length ? `${text} (${accessText(o.root, o.path)})` : text, node: e };
+      if (!o.path.length) opaque = true;
+    } else if (o.k === 'unknown') opaque = true;
+  }
+  // `const user = await users.findById(id); log.info({ user })`: a user record by its name
+  if (opaque && name && USER_OBJECT_NAME.test(name) && !ts.isElementAccessExpression(e)) return { kind: 'user', field: text, node: e };
+  return undefined;
+}
+
+/** `req.body`, `req.headers`, `req.user`, `ctx.state.user`, `session.user` written whole. */
+function wholeObjectOf(o: Extract<Origin, { k: 'access' }>): PiiHit['kind'] | undefined {
+  let path = o.path;
+  const isRequest = (o.rootKind === 'param' && (REQUEST_ROOT.test(o.root) || (o.typeName !== undefined && REQUEST_TYPE.test(o.typeName)))) || (o.rootKind === 'var' && /^(req|request)$/.test(o.root));
+  if (isRequest) {
+    while (path.length && (path[0] === 'request' || path[0] === 'req' || path[0] === 'raw' || path[0] === 'state')) path = path.slice(1);
+    if (path.length === 1 && (path[0] === 'body' || path[0] === 'json()')) return 'body';
+    if (path.length === 1 && (path[0] === 'headers' || path[0] === 'header()')) return 'headers';
+    if (path.length === 1 && path[0] === 'user') return 'user';
+    if (path.length === 2 && path[0] === 'session' && path[1] === 'user') return 'user';
+    return undefined;
+  }
+  if (/^_?session$/.test(o.root) && path.length === 1 && path[0] === 'user') return 'user';
+  if (USER_OBJECT_NAME.test(o.root) && path.length === 0 && (o.rootKind === 'param' || o.rootKind === 'var')) return 'user';
+  return undefined;
+}

@@ -3,6 +3,7 @@ import type { AnyRule } from '../rule';
 import highCardinalityLabel from './high-cardinality-label';
 import metricCreatedPerCall from './metric-created-per-call';
 import metricNaming from './metric-naming';
+import piiInLog from './pii-in-log';
 import spanNotEnded from './span-not-ended';
 import swallowedError from './swallowed-error';
 import uninstrumentedJob from './uninstrumented-job';
@@ -12,6 +13,7 @@ export const RULES: AnyRule[] = [
   highCardinalityLabel,
   metricCreatedPerCall,
   metricNaming,
+  piiInLog,
   spanNotEnded,
   swallowedError,
   uninstrumentedJob,
