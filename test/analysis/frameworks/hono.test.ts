@@ -1,3 +1,7 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Analyzer } from '../../../src/analysis/analyze';
 import { ts } from '../../helpers/annotated';
 import { checkInventory } from '../../helpers/inventory';
 
@@ -200,3 +204,92 @@ describe('hono recognizer', () => {
     export default { fetch: app.fetch };
   `));
 });
+
+describe('hono recognizer against the real framework', () => {
+  // The same multi-file app is built with Hono (app.routes lists every composed route) and analyzed:
+  // both must give the same (method, full path) pairs.
+  const files: Record<string, string> = {
+    'index.js': `
+      'use strict';
+      const { Hono } = require('hono');
+      const books = require('./books');
+      const { users } = require('./users');
+      const app = new Hono();
+      app.use('*', async (c, next) => { await next(); });
+      app.get('/', (c) => c.text('root')).post((c) => c.text('posted'));
+      app.on(['PUT', 'PATCH'], ['/a', '/b'], (c) => c.text('x'));
+      app.all('/any', (c) => c.text('any'));
+      app.route('/books', books);
+      const api = app.basePath('/api');
+      api.route('/users', users);
+      api.get('/ping', (c) => c.text('pong'));
+      app.basePath('/v1').get('/items', (c) => c.json([]));
+      const status = new Hono().basePath('/status');
+      status.get('/', (c) => c.text('ok'));
+      app.route('/', status);
+      module.exports = app;
+    `,
+    'books.js': `
+      const { Hono } = require('hono');
+      module.exports = new Hono()
+        .get('/', (c) => c.json([]))
+        .post('/', (c) => c.json({}, 201))
+        .get('/:id', (c) => c.json({}))
+        .delete((c) => c.body(null, 204));
+    `,
+    'users.js': `
+      const { Hono } = require('hono');
+      const admin = require('./admin');
+      const users = new Hono();
+      users.get('/:id', (c) => c.json({}));
+      users.route('/admin', admin);
+      module.exports = { users };
+    `,
+    'admin.js': `
+      const { Hono } = require('hono');
+      const admin = new Hono();
+      admin.options('/', (c) => c.body(null));
+      admin.patch('/:id', (c) => c.json({}));
+      module.exports = admin;
+    `,
+  };
+
+  it('the analysis finds exactly the routes Hono registers', () => {
+    const dir = writeRealApp(files, 'real-hono-');
+    try {
+      const app = require(path.join(dir, 'index.js'));
+      const registered = new Set<string>();
+      for (const r of app.routes as Array<{ method: string; path: string }>) {
+        if (r.method === 'ALL' && r.path.endsWith('*')) continue; // middleware
+        registered.add(`${r.method === 'ALL' ? 'ANY' : r.method} ${trimSlash(r.path)}`);
+      }
+      const analyzed = new Set(Analyzer.load(dir).inventory().routes.map((r) => `${r.method} ${r.path}`));
+      assert.deepEqual([...analyzed].sort(), [...registered].sort());
+      assert.ok(registered.size >= 16);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function trimSlash(p: string): string {
+  return p.length > 1 ? p.replace(/\/+$/, '') : p;
+}
+
+function dedent(text: string): string {
+  const lines = text.replace(/^\n/, '').split('\n');
+  const cut = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
+  return lines.map((l) => l.slice(cut)).join('\n');
+}
+
+/** Writes a JS app under test/.tmp so that its requires resolve to this repo's node_modules. */
+function writeRealApp(files: Record<string, string>, prefix: string): string {
+  const base = path.join(__dirname, '..', '..', '.tmp');
+  fs.mkdirSync(base, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(base, prefix));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), dedent(text));
+  }
+  return dir;
+}

@@ -1,3 +1,7 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Analyzer } from '../../../src/analysis/analyze';
 import { ts } from '../../helpers/annotated';
 import { checkInventory } from '../../helpers/inventory';
 
@@ -193,3 +197,100 @@ describe('koa recognizer', () => {
     (app as any).get('/not-a-koa-route', () => {});
   `));
 });
+
+describe('koa recognizer against the real framework', () => {
+  // The same multi-file app is built with Koa and @koa/router (their router stacks list the composed
+  // routes) and analyzed: both must give the same (method, full path) pairs.
+  const files: Record<string, string> = {
+    'app.js': `
+      'use strict';
+      const Koa = require('koa');
+      const api = require('./routes');
+      const health = require('./health');
+      function createApp() {
+        const app = new Koa();
+        app.use(health.routes());
+        app.use(api.routes()).use(api.allowedMethods());
+        return app;
+      }
+      module.exports = { createApp };
+    `,
+    'health.js': `
+      const Router = require('@koa/router');
+      const router = new Router();
+      router.get('/healthz', (ctx) => { ctx.body = 'ok'; });
+      module.exports = router;
+    `,
+    'routes/index.js': `
+      const Router = require('@koa/router');
+      const users = require('./users');
+      const orders = require('./orders');
+      const api = new Router({ prefix: '/api' });
+      api.use('/users', users.routes(), users.allowedMethods());
+      api.use(orders.routes());
+      api.get('/', (ctx) => { ctx.body = 'api'; });
+      module.exports = api;
+    `,
+    'routes/users.js': `
+      const Router = require('@koa/router');
+      const router = new Router();
+      router
+        .get('users', '/', (ctx) => { ctx.body = []; })
+        .get('user', '/:id', (ctx) => { ctx.body = {}; })
+        .post('/', (ctx) => { ctx.status = 201; })
+        .del('/:id', (ctx) => { ctx.status = 204; });
+      module.exports = router;
+    `,
+    'routes/orders.js': `
+      const Router = require('@koa/router');
+      const orders = new Router();
+      orders.prefix('/orders');
+      orders.get('/', (ctx) => { ctx.body = []; });
+      orders.register('/:id/items', ['GET', 'POST'], (ctx) => { ctx.body = []; });
+      orders.patch(['/:id', '/:id/status'], (ctx) => { ctx.body = {}; });
+      module.exports = orders;
+    `,
+  };
+
+  it('the analysis finds exactly the routes the routers hold', () => {
+    const dir = writeRealApp(files, 'real-koa-');
+    try {
+      const app = require(path.join(dir, 'app.js')).createApp();
+      const registered = new Set<string>();
+      for (const mw of app.middleware as Array<{ router?: { stack: Array<{ methods: string[]; path: string }> } }>) {
+        for (const layer of mw.router?.stack ?? []) {
+          if (!layer.methods.length) continue;
+          const methods = layer.methods.filter((m) => m !== 'HEAD' || !layer.methods.includes('GET'));
+          for (const m of methods) registered.add(`${m} ${trimSlash(layer.path)}`);
+        }
+      }
+      const analyzed = new Set(Analyzer.load(dir).inventory().routes.map((r) => `${r.method} ${r.path}`));
+      assert.deepEqual([...analyzed].sort(), [...registered].sort());
+      assert.ok(registered.size >= 11);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function trimSlash(p: string): string {
+  return p.length > 1 ? p.replace(/\/+$/, '') : p;
+}
+
+function dedent(text: string): string {
+  const lines = text.replace(/^\n/, '').split('\n');
+  const cut = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
+  return lines.map((l) => l.slice(cut)).join('\n');
+}
+
+/** Writes a JS app under test/.tmp so that its requires resolve to this repo's node_modules. */
+function writeRealApp(files: Record<string, string>, prefix: string): string {
+  const base = path.join(__dirname, '..', '..', '.tmp');
+  fs.mkdirSync(base, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(base, prefix));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), dedent(text));
+  }
+  return dir;
+}
