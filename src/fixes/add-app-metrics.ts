@@ -28,13 +28,13 @@ export default defineFix({
     const total = ctx.module.use('httpRequestsTotal', file, style);
     const hasMetricsRoute = ctx.analyzer.inventory().routes.some((r) => r.path === '/metrics');
     const registry = hasMetricsRoute ? undefined : ctx.module.use('registry', file, style);
+    const template = fw === 'express' ? ctx.module.use('expressRouteTemplate', file, style) : '';
     const lines = fw === 'express' ? [
       `// RED metrics for every route, labelled by the matched route template (added by Telltale).`,
       `${name}.use((req, res, next) => {`,
       `  const stopTimer = ${duration}.startTimer();`,
       `  res.once('finish', () => {`,
-      `    const route = req.route ? (req.baseUrl + req.route.path).replace(/(.)\\/$/, '$1') : 'unmatched';`,
-      `    const labels = { method: req.method, route, status_code: String(res.statusCode) };`,
+      `    const labels = { method: req.method, route: ${template}(req), status_code: String(res.statusCode) };`,
       `    stopTimer(labels);`,
       `    ${total}.inc(labels);`,
       `  });`,

@@ -206,7 +206,7 @@ export class ObservabilityModule {
 /** `export const x = …` → `exports.x = …` for CommonJS modules. */
 function toModuleStyle(code: string, style: CodeStyle): string {
   if (style.module !== 'cjs') return code;
-  return code.replace(/^export const (\w+) =/gm, 'exports.$1 =');
+  return code.replace(/^export const (\w+) =/gm, 'exports.$1 =').replace(/^export function (\w+)/gm, 'exports.$1 = function $1');
 }
 
 /** The exported name of the top-level `const x = new …` on a line (or undefined if not exported). */

@@ -17,6 +17,8 @@ export interface Section {
   uses?: string[];
   /** ESM/TypeScript code; `AS_CONST` becomes ` as const` in TypeScript and nothing in JavaScript. */
   code: string;
+  /** The JavaScript version when it differs by more than `AS_CONST` (type annotations). */
+  codeJs?: string;
 }
 
 export const PACKAGE_VERSIONS: Record<string, string> = {
@@ -97,6 +99,40 @@ export const rowsProcessedTotal = new Counter({
   labelNames: ['job']AS_CONST,
 });`,
   },
+  expressRouteTemplate: {
+    name: 'expressRouteTemplate',
+    imports: {},
+    code: `/**
+ * The Express route template a request matched ('/api/users/:id'), or 'unmatched'. Express resets
+ * req.baseUrl when an error leaves a router, so then the mount prefix is recovered from the URL.
+ */
+export function expressRouteTemplate(req: { route?: { path?: unknown }; baseUrl?: string; originalUrl?: string; url?: string }): string {
+  const routePath = req.route?.path;
+  if (typeof routePath !== 'string') return 'unmatched';
+  let base = req.baseUrl;
+  if (base === undefined) {
+    const segments = (req.originalUrl ?? req.url ?? '').split('?')[0].split('/');
+    base = segments.slice(0, segments.length - routePath.split('/').filter(Boolean).length).join('/');
+  }
+  const template = base + routePath;
+  return template.length > 1 ? template.replace(/\\/$/, '') : '/';
+}`,
+    codeJs: `/**
+ * The Express route template a request matched ('/api/users/:id'), or 'unmatched'. Express resets
+ * req.baseUrl when an error leaves a router, so then the mount prefix is recovered from the URL.
+ */
+export function expressRouteTemplate(req) {
+  const routePath = req.route?.path;
+  if (typeof routePath !== 'string') return 'unmatched';
+  let base = req.baseUrl;
+  if (base === undefined) {
+    const segments = (req.originalUrl ?? req.url ?? '').split('?')[0].split('/');
+    base = segments.slice(0, segments.length - routePath.split('/').filter(Boolean).length).join('/');
+  }
+  const template = base + routePath;
+  return template.length > 1 ? template.replace(/\\/$/, '') : '/';
+}`,
+  },
   tracer: {
     name: 'tracer',
     imports: { '@opentelemetry/api': ['trace'] },
@@ -119,7 +155,7 @@ export const logger = pino({
 };
 
 export function renderSection(section: Section, opts: { typescript: boolean; serviceName: string }): string {
-  return section.code.replace(/AS_CONST/g, opts.typescript ? ' as const' : '').replace(/SERVICE_NAME/g, opts.serviceName);
+  return (opts.typescript ? section.code : section.codeJs ?? section.code).replace(/AS_CONST/g, opts.typescript ? ' as const' : '').replace(/SERVICE_NAME/g, opts.serviceName);
 }
 
 /** The header of a new observability module. */
