@@ -11,6 +11,9 @@ import pino from 'pino';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Inventory } from '../protocol/inventory';
 import type { DriftResponse, JobsResponse, RoutesResponse, RuntimeUpdateEvent, SeriesInfo, SeriesResponse } from '../protocol/runtime';
+import type { DriftSectionConfig } from '../config/sections/drift';
+import { feedDrift, type OnlineDriftSink } from './drift-feed';
+import { DriftMonitor } from './drift/monitor';
 import { PrometheusSource, type FetchLike } from './prometheus-source';
 import { LocalSource } from './query/local-source';
 import { matches, parseSelector, SelectorError } from './query/selector';
@@ -40,7 +43,7 @@ export interface RuntimeConfig {
 }
 
 /** What the runtime needs of the drift monitor (src/runtime/drift/monitor.ts). */
-export interface DriftProvider {
+export interface DriftProvider extends Partial<OnlineDriftSink> {
   refresh(): Promise<void>;
   reports(): unknown[];
   registerMetrics?(registry: Registry): void;
@@ -65,7 +68,10 @@ export interface RuntimeOptions {
   prometheusUrl?: string;
   /** An inventory, or the path of its JSON (file or folder). */
   inventory?: Inventory | string;
+  /** A drift monitor; default: a DriftMonitor built from `driftConfig` when it has datasets or online sources. */
   drift?: DriftProvider;
+  /** The `drift` section of the config. */
+  driftConfig?: DriftSectionConfig;
   logger?: RuntimeLogger;
   /** Where pino writes when no logger is given (default stderr). */
   logDestination?: { write(s: string): unknown };
@@ -91,6 +97,8 @@ export interface RuntimeHandle {
   scraper: Scraper;
   registry: Registry;
   inventory?: Inventory;
+  /** The drift monitor in use, if any. */
+  drift?: DriftProvider;
   /** Runs one scrape round now (every target) and publishes the update. */
   round(): Promise<void>;
   routes(q?: ViewQuery): Promise<RoutesResponse>;
@@ -248,6 +256,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
           scrapeDuration.observe({ target: o.target }, o.durationMs / 1000);
           scrapesTotal.inc({ target: o.target, result: o.ok ? 'ok' : 'error' });
         }
+        const online = options.driftConfig?.online;
+        if (online?.length && drift?.observeHistogram && drift.observeCategoryCounts) {
+          try { feedDrift(drift as OnlineDriftSink, online, store, r.at); } catch (err) { logger.warn({ err: (err as Error).message }, 'feeding the drift monitor failed'); }
+        }
         if (options.autoScrape !== false) publish().catch((err) => logger.warn({ err }, 'publishing an update failed'));
       },
     });
@@ -275,7 +287,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   new Gauge({ name: 'telltale_process_heap_used_bytes', help: 'V8 heap in use.', registers: [registry], collect() { this.set(process.memoryUsage().heapUsed); } });
   new Gauge({ name: 'telltale_sse_clients', help: 'Connected event streams.', registers: [registry], collect() { this.set(ref.server?.eventClients ?? 0); } });
 
-  const drift = options.drift;
+  const driftConfig = options.driftConfig;
+  const drift: DriftProvider | undefined = options.drift
+    ?? (driftConfig && (driftConfig.datasets?.length || driftConfig.online?.length) ? new DriftMonitor(driftConfig, { now, baseDir: options.configDir ?? process.cwd() }) : undefined);
   drift?.registerMetrics?.(registry);
 
   const startedAt = now();
@@ -336,7 +350,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   if (drift) {
     const refresh = () => drift.refresh().catch((err) => logger.warn({ err: (err as Error).message }, 'drift refresh failed'));
     void refresh();
-    driftTimer = setInterval(refresh, durationMs(config.driftRefresh, 'driftRefresh', 60_000));
+    driftTimer = setInterval(refresh, driftConfig?.refreshSeconds ? driftConfig.refreshSeconds * 1000 : durationMs(config.driftRefresh, 'driftRefresh', 60_000));
     driftTimer.unref();
   }
   let promTimer: ReturnType<typeof setInterval> | undefined;
@@ -355,7 +369,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
   let closed = false;
   return {
-    url: server.url, port: server.port, token, tokenFile, source, store, scraper, registry, inventory,
+    url: server.url, port: server.port, token, tokenFile, source, store, scraper, registry, inventory, drift,
     routes, jobs,
     async round() {
       await scraper.runRound(true);
