@@ -8,7 +8,8 @@
  *   2. the handler's own name: `cleanup` in `schedule(expr, cleanup)`, `this.flush` → `flush`,
  *      `function sync() {}` → `sync`, `fn.bind(this)` → `fn`;
  *   3. for an inline function whose body is one call, that call's callee: `() => syncAll()` → `syncAll`,
- *      `() => this.tick()` → `tick`, `() => cache.prune()` → `cache.prune`;
+ *      `() => this.tick()` → `tick`, `() => cache.prune()` → `cache.prune`; a labelled wrapper gives its
+ *      label: `() => recordJob('invoices', run)` → `invoices`;
  *   4. the variable or property the job is assigned to: `const cleanupJob = cron.schedule(…)` → `cleanupJob`;
  *   5. a kind-specific fallback (`cron '<expr>'`, `<file>:<line>`).
  */
@@ -81,6 +82,11 @@ function singleCallName(fn: ts.ArrowFunction | ts.FunctionExpression): string | 
     e = skipOuter(e.expression.expression);
   }
   if (!ts.isCallExpression(e)) return undefined;
+  // a labelled wrapper: recordJob('monthly-invoices', async () => …) → 'monthly-invoices'
+  const [label, ...rest] = e.arguments;
+  const labelText = stringLiteralText(label);
+  const last = rest[rest.length - 1];
+  if (labelText && last && (isFunctionLike(skipOuter(last)) || ts.isIdentifier(skipOuter(last)))) return labelText;
   const c = skipOuter(e.expression);
   if (ts.isIdentifier(c)) return c.text;
   if (ts.isPropertyAccessExpression(c)) {

@@ -1,7 +1,7 @@
 /**
  * Batch entry points: a file that, when run, calls its main function at module level.
  *
- * Where: files under a script folder (`scripts/`, `jobs/`, `bin/`, `cron/`, `tasks/`, `workers/`,
+ * Where: files under a script folder (`scripts/`, `jobs/`, `bin/`, `cron/`, `tasks/`,
  * `batch/`, `seeds/`, … at any depth: `src/scripts/x.ts` too) or named like one
  * (`cleanup.job.ts`, `sync-cron.ts`, `seed.ts`).
  * What: a module-level call of a project function — `main()`, `void main()`, `await main()`,
@@ -17,8 +17,8 @@ import { ts, skipOuter, isFunctionLike } from '../ts';
 import type { JobDraft, JobHelpers, JobRecognizer } from './types';
 import type { Project, ProjectFile } from '../project';
 
-const SCRIPT_DIRS = new Set(['scripts', 'script', 'jobs', 'job', 'bin', 'cron', 'crons', 'cronjobs', 'tasks', 'batch', 'batches', 'workers', 'seeds', 'seeders', 'seed']);
-const SCRIPT_NAME = /(^|[.\-_])(job|jobs|cron|cronjob|task|script|batch|worker|seed)$/i;
+const SCRIPT_DIRS = new Set(['scripts', 'script', 'jobs', 'job', 'bin', 'cron', 'crons', 'cronjobs', 'tasks', 'batch', 'batches', 'seeds', 'seeders', 'seed']);
+const SCRIPT_NAME = /(^|[.\-_])(job|jobs|cron|cronjob|task|script|batch|seed)$/i;
 const PREFERRED = /^(main|run)$/;
 
 interface EntryCall { call: ts.CallExpression; nameNode: ts.Node; guarded: boolean; fn?: { fn: ts.FunctionLikeDeclaration; file: ProjectFile } }

@@ -64,7 +64,7 @@ describe('node-cron jobs', () => {
     cron.schedule('0 * * * *', function hourlyA() { runs.inc({ job: 'a' }); doA(); });
     //   ^^^^^^^^ job node-cron hourlyA handler
     cron.schedule('5 * * * *', () => timed('b', doB));
-    //   ^^^^^^^^ job node-cron timed handler
+    //   ^^^^^^^^ job node-cron b handler
     cron.schedule('10 * * * *', doC);
     //   ^^^^^^^^ job node-cron doC none
     function doA() {}
@@ -85,7 +85,7 @@ describe('node-cron jobs', () => {
     const tracer = trace.getTracer('jobs');
     if (process.env.JOBS) {
       schedule('*/10 * * * *', () => tracer.startActiveSpan('sync', (span) => { span.end(); }));
-    //^^^^^^^^ job node-cron tracer.startActiveSpan handler
+    //^^^^^^^^ job node-cron sync handler
     }
   `, '/src/main.ts'));
 

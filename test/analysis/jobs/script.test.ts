@@ -33,12 +33,12 @@ describe('batch script jobs', () => {
       run().then(() => process.exit(0));
     //^^^ job script cleanup none
     }
-    //- /src/workers/index.js
+    //- /src/tasks/index.js
     function runDaily() {}
     function report() {}
     {
       (async () => { runDaily(); report(); })();
-    //^ job script workers none
+    //^ job script tasks none
     }
     //- /src/jobs/reindex/index.ts
     function main() {}
