@@ -45,6 +45,16 @@ if (fs.existsSync(path.join(root, 'webview/main.ts'))) {
   }));
 }
 
+// The standalone dashboard page and its stylesheet (same-origin files only: the page's CSP allows nothing else).
+const copyWebviewStatic = () => {
+  if (!fs.existsSync(path.join(root, 'webview/index.html'))) return;
+  fs.mkdirSync(path.join(root, 'dist/webview'), { recursive: true });
+  for (const [from, to] of [['webview/index.html', 'index.html'], ['media/dashboard.css', 'dashboard.css']]) {
+    if (fs.existsSync(path.join(root, from))) fs.copyFileSync(path.join(root, from), path.join(root, 'dist/webview', to));
+  }
+};
+copyWebviewStatic();
+
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('esbuild: watching…');

@@ -1,0 +1,247 @@
+/**
+ * Routes: one row per route (method, template, req/s, error %, p50/p95/p99, sparkline), sortable
+ * and filterable, uninstrumented routes with an Instrument action. Rows are keyed and updated in
+ * place (only changed text is written) so a thousand live routes repaint within a frame.
+ * Selecting a row opens its handler and shows the route's rate, errors and latency over time.
+ */
+import type { RouteSortKey } from '../../src/protocol/dashboard';
+import { button } from '../components/button';
+import { timeChart, type TimeChart } from '../components/chart';
+import { notice } from '../components/notice';
+import { sparkline, type Sparkline } from '../components/sparkline';
+import { textField, type TextField } from '../components/text-field';
+import type { View, ViewContext } from '../context';
+import { el, replaceChildren, setText } from '../dom';
+import type { RouteField } from '../history';
+import {
+  buildRouteRows, codeLabel, filterRoutes, formatPercent, formatRate, formatSeconds, nextSort, sortRoutes, type RouteRow,
+} from '../model';
+import { codeButton, pageConditions } from './common';
+
+const COLUMNS: { key: RouteSortKey | null; label: string; num?: boolean; title?: string }[] = [
+  { key: 'method', label: 'Method' },
+  { key: 'route', label: 'Route' },
+  { key: 'rate', label: 'Req/s', num: true, title: 'Requests per second over the window' },
+  { key: 'errorRatio', label: 'Error %', num: true, title: 'Share of 5xx responses' },
+  { key: 'p50', label: 'p50', num: true },
+  { key: 'p95', label: 'p95', num: true },
+  { key: 'p99', label: 'p99', num: true },
+  { key: null, label: 'Trend', title: 'Requests per second, recent updates' },
+  { key: null, label: 'Code' },
+];
+
+const SPARK_POINTS = 30;
+
+interface RowEls {
+  tr: HTMLTableRowElement;
+  method: HTMLTableCellElement;
+  route: HTMLTableCellElement;
+  rate: HTMLTableCellElement;
+  errorRatio: HTMLTableCellElement;
+  p50: HTMLTableCellElement;
+  p95: HTMLTableCellElement;
+  p99: HTMLTableCellElement;
+  spark: Sparkline;
+  code: HTMLTableCellElement;
+  codeSig: string;
+}
+
+interface Detail { key: string; element: HTMLElement; charts: TimeChart[] }
+
+export class RoutesView implements View {
+  readonly element = el('div', { class: 'view view-routes', attrs: { 'data-view-body': 'routes' } });
+  private readonly conditionsEl = el('div', { class: 'conditions' });
+  private conditionsSig = '';
+  private readonly countEl = el('span', { class: 'muted', attrs: { 'data-field': 'route-count', 'aria-live': 'polite' } });
+  private readonly headers = new Map<RouteSortKey, HTMLTableCellElement>();
+  private readonly tbody = el('tbody');
+  private readonly emptyRow = el('tr', { class: 'empty-row' }, el('td', { attrs: { colspan: COLUMNS.length } }));
+  private readonly rows = new Map<string, RowEls>();
+  private order: string[] = [];
+  private current = new Map<string, RouteRow>();
+  private filter?: TextField;
+  private ctx?: ViewContext;
+  private readonly detailEl = el('section', { class: 'detail', attrs: { 'aria-label': 'Selected route' } });
+  private detail?: Detail;
+  private built = false;
+
+  private build(ctx: ViewContext): void {
+    this.built = true;
+    this.filter = textField({
+      label: 'Filter routes', placeholder: 'Filter by method, path, file…', value: ctx.state.routeFilter, name: 'route-filter',
+      onInput: (v) => { ctx.state.routeFilter = v; ctx.saveState(); this.update(ctx); },
+    });
+    const headRow = el('tr');
+    for (const c of COLUMNS) {
+      const th = el('th', { class: c.num ? 'num' : undefined, attrs: { scope: 'col', title: c.title } });
+      if (c.key) {
+        const key = c.key;
+        th.appendChild(el('button', { class: 'sort', attrs: { type: 'button', 'data-sort': key }, on: { click: () => {
+          ctx.state.routeSort = nextSort(ctx.state.routeSort, key);
+          ctx.saveState();
+          this.update(ctx);
+        } } }, c.label));
+        this.headers.set(key, th);
+      } else th.appendChild(document.createTextNode(c.label));
+      headRow.appendChild(th);
+    }
+    this.tbody.addEventListener('keydown', (ev) => this.onKey(ev));
+    replaceChildren(this.element,
+      this.conditionsEl,
+      el('div', { class: 'toolbar' }, this.filter.element, this.countEl),
+      el('div', { class: 'table-wrap' }, el('table', { class: 'grid routes', attrs: { 'aria-label': 'Routes' } }, el('thead', {}, headRow), this.tbody)),
+      this.detailEl,
+    );
+  }
+
+  update(ctx: ViewContext): void {
+    this.ctx = ctx;
+    if (!this.built) this.build(ctx);
+    const d = ctx.data;
+
+    // Conditions: rebuilt only when they change.
+    const conds = pageConditions(ctx, ['no-targets', 'target-down', 'waiting', 'no-route-metrics', 'no-traffic']);
+    const sig = conds.map((c) => c.textContent).join('\u0000');
+    if (sig !== this.conditionsSig) { this.conditionsSig = sig; replaceChildren(this.conditionsEl, ...conds); }
+
+    const all = buildRouteRows(d.routes, d.inventory);
+    this.current = new Map(all.map((r) => [r.key, r]));
+    const shown = sortRoutes(filterRoutes(all, ctx.state.routeFilter), ctx.state.routeSort);
+    const missing = all.filter((r) => !r.instrumented).length;
+    setText(this.countEl, `${shown.length === all.length ? `${all.length}` : `${shown.length} of ${all.length}`} route${all.length === 1 ? '' : 's'}`
+      + (missing ? ` · ${missing} not instrumented` : '') + (d.routes ? ` · over the last ${d.routes.windowSeconds} s` : ''));
+    for (const [key, th] of this.headers) {
+      const aria = ctx.state.routeSort.key === key ? (ctx.state.routeSort.dir === 'asc' ? 'ascending' : 'descending') : 'none';
+      if (th.getAttribute('aria-sort') !== aria) th.setAttribute('aria-sort', aria);
+    }
+
+    for (const key of [...this.rows.keys()]) if (!this.current.has(key)) { this.rows.delete(key); }
+    const trs: HTMLTableRowElement[] = [];
+    for (const r of shown) {
+      let row = this.rows.get(r.key);
+      if (!row) { row = this.createRow(r); this.rows.set(r.key, row); }
+      this.fillRow(row, r, ctx);
+      trs.push(row.tr);
+    }
+    const keys = shown.map((r) => r.key);
+    if (keys.length === 0) {
+      setText(this.emptyRow.firstChild!, all.length ? `No route matches “${ctx.state.routeFilter}”.` : 'No routes yet: the runtime has not seen any route metrics, and the inventory lists none.');
+      if (this.tbody.firstChild !== this.emptyRow || this.tbody.childNodes.length !== 1) this.tbody.replaceChildren(this.emptyRow);
+      this.order = [];
+    } else if (keys.length !== this.order.length || keys.some((k, i) => k !== this.order[i])) {
+      this.tbody.replaceChildren(...trs);
+      this.order = keys;
+    }
+    this.updateDetail(ctx);
+  }
+
+  private createRow(r: RouteRow): RowEls {
+    const td = (cls?: string) => el('td', { class: cls });
+    const tr = el('tr', { attrs: { tabindex: 0, 'data-key': r.key, 'aria-selected': 'false' } });
+    const row: RowEls = {
+      tr, method: td('method'), route: td('route'), rate: td('num'), errorRatio: td('num'), p50: td('num'), p95: td('num'), p99: td('num'),
+      spark: sparkline(`Requests per second of ${r.key}`), code: td('code'), codeSig: '',
+    };
+    row.rate.dataset.col = 'rate';
+    row.errorRatio.dataset.col = 'errorRatio';
+    row.p50.dataset.col = 'p50';
+    row.p95.dataset.col = 'p95';
+    row.p99.dataset.col = 'p99';
+    const sparkCell = td('spark-cell');
+    sparkCell.appendChild(row.spark.element);
+    tr.append(row.method, row.route, row.rate, row.errorRatio, row.p50, row.p95, row.p99, sparkCell, row.code);
+    tr.addEventListener('click', () => this.activate(r.key));
+    return row;
+  }
+
+  private fillRow(row: RowEls, r: RouteRow, ctx: ViewContext): void {
+    setText(row.method, r.method);
+    setText(row.route, r.route);
+    setText(row.rate, r.instrumented ? formatRate(r.rate) : 'not instrumented');
+    setText(row.errorRatio, formatPercent(r.errorRatio));
+    setText(row.p50, formatSeconds(r.p50));
+    setText(row.p95, formatSeconds(r.p95));
+    setText(row.p99, formatSeconds(r.p99));
+    const errCls = r.errorRatio !== null && r.errorRatio >= 0.05 ? 'num bad' : r.errorRatio ? 'num warn' : 'num';
+    if (row.errorRatio.className !== errCls) row.errorRatio.className = errCls;
+    const trCls = `${r.instrumented ? '' : 'uninstrumented'}${ctx.state.selectedRoute === r.key ? ' selected' : ''}`.trim();
+    if (row.tr.className !== trCls) {
+      row.tr.className = trCls;
+      row.tr.setAttribute('aria-selected', String(ctx.state.selectedRoute === r.key));
+    }
+    row.spark.update(ctx.history.ring(r.key, 'rate')?.lastValues(SPARK_POINTS) ?? []);
+    const sig = `${r.instrumented}|${codeLabel(r.code)}`;
+    if (sig !== row.codeSig) {
+      row.codeSig = sig;
+      const code = r.code;
+      replaceChildren(row.code,
+        code ? codeButton(ctx, code) : el('span', { class: 'muted' }, 'not in inventory'),
+        !r.instrumented && code ? button('Instrument', () => ctx.host.runFix('add-route-metrics', code.file, code.line, code.column), {
+          appearance: 'secondary', name: 'instrument', title: `Add a request-duration histogram to ${r.method} ${r.route}`,
+        }) : null);
+    }
+  }
+
+  /** Click / Enter on a row: select it (charts below) and jump to its handler. */
+  private activate(key: string): void {
+    const ctx = this.ctx;
+    const r = this.current.get(key);
+    if (!ctx || !r) return;
+    ctx.state.selectedRoute = key;
+    ctx.saveState();
+    if (r.code) ctx.host.openFile(r.code.file, r.code.line, r.code.column);
+    this.update(ctx);
+  }
+
+  private onKey(ev: KeyboardEvent): void {
+    const tr = (ev.target as HTMLElement).closest('tr');
+    if (!tr || tr.parentElement !== this.tbody) return;
+    const key = tr.getAttribute('data-key');
+    if ((ev.key === 'Enter' || ev.key === ' ') && key) { ev.preventDefault(); this.activate(key); return; }
+    const move = ev.key === 'ArrowDown' ? tr.nextElementSibling : ev.key === 'ArrowUp' ? tr.previousElementSibling
+      : ev.key === 'Home' ? this.tbody.firstElementChild : ev.key === 'End' ? this.tbody.lastElementChild : undefined;
+    if (move instanceof HTMLElement) { ev.preventDefault(); move.focus(); }
+  }
+
+  private updateDetail(ctx: ViewContext): void {
+    const key = ctx.state.selectedRoute;
+    const r = key ? this.current.get(key) : undefined;
+    if (!key || !r) {
+      if (this.detail || this.detailEl.childNodes.length === 0) {
+        this.disposeDetail();
+        replaceChildren(this.detailEl, el('p', { class: 'muted hint' }, 'Select a route (click, or Enter on a focused row) to see its rate, errors and latency over time and jump to its handler.'));
+      }
+      return;
+    }
+    if (this.detail?.key !== key) {
+      this.disposeDetail();
+      const head = el('div', { class: 'detail-head' }, el('h2', {}, el('span', { class: 'method' }, r.method), ' ', r.route), r.code ? codeButton(ctx, r.code) : null);
+      if (!r.instrumented) {
+        replaceChildren(this.detailEl, head, notice({ tone: 'warn', state: 'route-uninstrumented', title: 'This route is not instrumented',
+          body: ['It records no request metrics, so it has no numbers. Use Instrument to add a request-duration histogram labelled by method, route template and status.'] }));
+        this.detail = { key, element: head, charts: [] };
+        return;
+      }
+      const charts = [
+        timeChart('Requests per second', [{ label: 'req/s', colorVar: 0 }], (v) => formatRate(v)),
+        timeChart('Errors (5xx share)', [{ label: 'error %', colorVar: 2 }], (v) => formatPercent(v)),
+        timeChart('Latency', [{ label: 'p50', colorVar: 4 }, { label: 'p95', colorVar: 1 }, { label: 'p99', colorVar: 3 }], (v) => formatSeconds(v)),
+      ];
+      replaceChildren(this.detailEl, head, el('div', { class: 'charts' }, ...charts.map((c) => c.element)));
+      this.detail = { key, element: head, charts };
+    }
+    if (this.detail.charts.length === 0) return;
+    const pts = (f: RouteField) => (ctx.history.ring(key, f)?.points() ?? []).map((p) => ({ x: p.t, y: Number.isFinite(p.v) ? p.v : null }));
+    const [rate, errors, latency] = this.detail.charts;
+    rate.update([pts('rate')]);
+    errors.update([pts('errorRatio')]);
+    latency.update([pts('p50'), pts('p95'), pts('p99')]);
+  }
+
+  private disposeDetail(): void {
+    for (const c of this.detail?.charts ?? []) c.destroy();
+    this.detail = undefined;
+  }
+
+  dispose(): void { this.disposeDetail(); }
+}
