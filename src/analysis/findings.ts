@@ -23,6 +23,8 @@ export interface FindingsOptions {
   rules?: AnyRule[];
   /** Report suppressions that suppressed nothing. */
   reportUnusedIgnores?: boolean;
+  /** Only findings in these files (absolute paths): the editor re-checks the edited file. */
+  files?: string[];
 }
 
 export interface FindingsResult {
@@ -57,6 +59,8 @@ export function runRules(analyzer: Analyzer, options: FindingsOptions = {}): Fin
   const project = analyzer.project;
   const findings: Finding[] = [];
   const errors: AnalysisError[] = [];
+  const onlyFiles = options.files ? new Set(options.files) : undefined;
+  const wanted = (file: ProjectFile) => !onlyFiles || onlyFiles.has(file.abs);
 
   const toFinding = (file: ProjectFile, node: ts.Node, endNode: ts.Node, rule: AnyRule, severity: Severity, message: string, data?: Record<string, unknown>): Finding => {
     const start = file.sf.getLineAndCharacterOfPosition(node.getStart(file.sf));
@@ -75,7 +79,7 @@ export function runRules(analyzer: Analyzer, options: FindingsOptions = {}): Fin
     try {
       rule.check({
         project, analysis: computed, options: ruleOptions,
-        report: (file, node, message, data) => findings.push(toFinding(file, node, node, rule, severity, message, data)),
+        report: (file, node, message, data) => { if (wanted(file)) findings.push(toFinding(file, node, node, rule, severity, message, data)); },
       });
     } catch (err) {
       errors.push({ file: '(project)', message: `internal error in rule ${rule.id}: ${(err as Error).message}` });
@@ -86,6 +90,7 @@ export function runRules(analyzer: Analyzer, options: FindingsOptions = {}): Fin
   const visiting = enabled.filter((e) => e.rule.visit);
   if (visiting.length) {
     for (const file of project.files.values()) {
+      if (!wanted(file)) continue;
       const active = visiting.filter((e) => !e.rule.appliesTo || e.rule.appliesTo(file));
       if (!active.length) continue;
       const byKind = new Map<ts.SyntaxKind, Array<{ fn: (n: ts.Node, c: RuleContext) => void; ctx: RuleContext; id: string }>>();
@@ -119,7 +124,7 @@ export function runRules(analyzer: Analyzer, options: FindingsOptions = {}): Fin
     }
   }
 
-  const kept = applySuppressions(project.files.values(), findings, options.reportUnusedIgnores ?? false);
+  const kept = applySuppressions([...project.files.values()].filter(wanted), findings, options.reportUnusedIgnores ?? false);
   kept.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)));
   return { findings: kept, errors };
 }
