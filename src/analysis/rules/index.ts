@@ -8,6 +8,7 @@ import spanNotEnded from './span-not-ended';
 import swallowedError from './swallowed-error';
 import uninstrumentedJob from './uninstrumented-job';
 import uninstrumentedRoute from './uninstrumented-route';
+import unstructuredLog from './unstructured-log';
 
 export const RULES: AnyRule[] = [
   highCardinalityLabel,
@@ -18,4 +19,5 @@ export const RULES: AnyRule[] = [
   swallowedError,
   uninstrumentedJob,
   uninstrumentedRoute,
+  unstructuredLog,
 ];
