@@ -114,15 +114,15 @@ export class PrometheusSource implements ViewSource {
     return out;
   }
 
-  sumIncrease(metric: string, by: readonly string[], windowMs: number, atMs: number, filter?: LabelFilter): Promise<Vector> {
-    return this.query(`sum ${byClause(by)} (increase(${selector(metric, filter)}${range(windowMs)}))`, atMs);
+  async sumIncrease(metric: string, by: readonly string[], windowMs: number, atMs: number, filter?: LabelFilter): Promise<Vector> {
+    return await this.query(`sum ${byClause(by)} (increase(${selector(metric, filter)}${range(windowMs)}))`, atMs);
   }
 
-  quantile(q: number, bucketMetric: string, by: readonly string[], windowMs: number, atMs: number): Promise<Vector> {
+  async quantile(q: number, bucketMetric: string, by: readonly string[], windowMs: number, atMs: number): Promise<Vector> {
     return this.query(`histogram_quantile(${q}, sum ${byClause([...by, 'le'])} (rate(${selector(bucketMetric)}${range(windowMs)})))`, atMs);
   }
 
-  sumLatest(metric: string, by: readonly string[], atMs: number): Promise<Vector> {
+  async sumLatest(metric: string, by: readonly string[], atMs: number): Promise<Vector> {
     return this.query(`sum ${byClause(by)} (${selector(metric)})`, atMs);
   }
 
