@@ -110,6 +110,16 @@ function use(ctx: CallContext, node: ts.Expression, prefix: string, depth: numbe
       for (const a of e.arguments) use(ctx, a, prefix, depth + 1);
       return;
     }
+    // const router = combineRouters(a, b) (koa-combine-routers); app.use(router())
+    for (const r of ctx.linker.refsOf(e.expression, ctx.file)) {
+      if (r.v.k !== 'call' || !isModuleExport(r.v.callee, ['koa-combine-routers'], [''])) continue;
+      const owner = fileOf(ctx.linker, r.v.node) ?? r.file;
+      for (const a of r.v.node.arguments) {
+        const arg = skipOuter(a);
+        for (const el of ts.isArrayLiteralExpression(arg) ? arg.elements : [arg]) ctx.mount({ prefix, child: el, file: owner });
+      }
+      return;
+    }
   }
   ctx.mount({ prefix, child: e });
   const known = knownPackage(ctx, e, KOA_METRICS_PACKAGES);

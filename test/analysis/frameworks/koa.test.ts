@@ -116,6 +116,30 @@ describe('koa recognizer', () => {
     export default c.router;
   `, '/src/app.js'));
 
+  it('koa-combine-routers: routers combined in another file', () => checkInventory(ts`
+    //- /src/app.js
+    const Koa = require('koa');
+    const router = require('./routes');
+    const app = new Koa();
+    app.use(router());
+    //- /src/routes/index.js
+    const combineRouters = require('koa-combine-routers');
+    const a = require('./a');
+    module.exports = combineRouters(a, [require('./b')]);
+    //- /src/routes/a.js
+    const Router = require('koa-router');
+    const router = new Router({ prefix: '/a' });
+    router.get('/', (ctx) => { ctx.body = 'a'; });
+    //     ^^^ GET /a none
+    module.exports = router;
+    //- /src/routes/b.js
+    const Router = require('koa-router');
+    const router = new Router();
+    router.post('/b', (ctx) => { ctx.body = 'b'; });
+    //     ^^^^ POST /b none
+    module.exports = router;
+  `, '/src/app.js'));
+
   it('coverage: middleware order on the app and on routers, handler metrics', () => checkInventory(ts`
     import Koa from 'koa';
     import Router from '@koa/router';
