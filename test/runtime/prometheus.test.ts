@@ -60,6 +60,7 @@ describe('runtime vs a real Prometheus on the same app', function () {
   let promLog = '';
   let rt: RuntimeHandle | undefined;
   let source: PrometheusSource;
+  let promUrl = '';
   let dir: string;
   let at = 0;
   let trafficStart = 0;
@@ -89,7 +90,7 @@ describe('runtime vs a real Prometheus on the same app', function () {
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     prom.stdout!.on('data', (d) => { promLog = (promLog + d).slice(-4000); });
     prom.stderr!.on('data', (d) => { promLog = (promLog + d).slice(-4000); });
-    const promUrl = `http://127.0.0.1:${port}`;
+    promUrl = `http://127.0.0.1:${port}`;
     source = new PrometheusSource({ url: promUrl, stepMs: INTERVAL_S * 1000 });
     rt = await startRuntime({ targets: [{ url: app.metricsUrl, name: 'app', intervalMs: INTERVAL_S * 1000 }], logger: silentLogger, tokenDir: dir });
     await until('Prometheus to be ready', 30_000, async () => (await fetch(`${promUrl}/-/ready`)).ok);
@@ -158,6 +159,20 @@ describe('runtime vs a real Prometheus on the same app', function () {
     assert.ok(Math.abs(x.lastRun! - y.lastRun!) <= 2 * INTERVAL_S * 1000 + 100, `last run ${ctx}`);
     assert.ok(x.lastRun! >= trafficStart && x.lastRun! <= at, ctx);
     assert.ok(rel(x.p95Duration!, y.p95Duration!) <= 0.1, ctx);
+  });
+
+  it('serves the Prometheus views through the API when started with a Prometheus URL', async () => {
+    const dir2 = tmpDir('tt-prom-api-');
+    const viaApi = await startRuntime({ prometheusUrl: promUrl, logger: silentLogger, tokenDir: dir2, autoScrape: false, config: { prometheus: { url: 'http://unused.invalid', step: '1s' } } });
+    try {
+      const res = await fetch(`${viaApi.url}/api/routes?window=28s&at=${at}`, { headers: { authorization: `Bearer ${viaApi.token}` } });
+      const body = await res.json() as Awaited<ReturnType<typeof routeViews>>;
+      assert.equal(body.source, 'prometheus');
+      assert.deepEqual(body, await routeViews(source, { atMs: at, windowMs: WINDOW_MS }));
+    } finally {
+      await viaApi.close();
+      fs.rmSync(dir2, { recursive: true, force: true });
+    }
   });
 
   it('rate/increase/histogram_quantile over the samples Prometheus stored equal its own results exactly', async () => {
