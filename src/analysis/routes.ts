@@ -148,17 +148,29 @@ export function linkScopeRoutes(project: Project, linker: Linker, frameworks: Sc
     if (!node.param || paramResolved.has(node)) return;
     paramResolved.add(node);
     const { fn, index, file } = node.param;
-    for (const name of namesOf(fn)) {
+    const names = new Set(namesOf(fn));
+    const visitCall = (call: ts.CallExpression, f: ProjectFile): void => {
+      const arg = call.arguments[index];
+      if (!arg) return;
+      if (!linker.functionsOf(call.expression, f).some((x) => x.fn === fn)) return;
+      for (const p of scopeNodesOf(arg, f)) if (p !== node) node.parents.push({ parent: p, prefix: '', file: f, pos: call.getStart(f.sf) });
+    };
+    for (const name of names) {
       for (const f of project.files.values()) {
-        for (const call of f.callsByName.get(name) ?? []) {
-          const arg = call.arguments[index];
-          if (!arg) continue;
-          if (!linker.functionsOf(call.expression, f).some((x) => x.fn === fn)) continue;
-          for (const p of scopeNodesOf(arg, f)) if (p !== node) node.parents.push({ parent: p, prefix: '', file: f, pos: call.getStart(f.sf) });
+        for (const call of f.callsByName.get(name) ?? []) visitCall(call, f);
+      }
+    }
+    // A default / CommonJS export is called by whatever name its importers give it:
+    // `import userRoutes from './users'; userRoutes(router)`.
+    if (isFunctionLike(fn) && linker.exportRefs(file, 'default').some((r) => r.v.k === 'fn' && r.v.node === fn)) {
+      for (const f of project.files.values()) {
+        if (f === file || ![...f.importedModules].some((spec) => project.resolveModule(spec, f.abs) === file)) continue;
+        for (const [name, list] of f.callsByName) {
+          if (names.has(name)) continue;
+          for (const call of list) if (ts.isIdentifier(call.expression)) visitCall(call, f);
         }
       }
     }
-    void file;
   };
 
   // Fixpoint: interpreting calls adds mounts, which give param scopes a framework, which makes
