@@ -318,3 +318,28 @@ function writeRealApp(files: Record<string, string>, prefix: string): string {
   }
   return dir;
 }
+
+describe('koa recognizer: route modules called with the router', () => {
+  it('a default-exported function called under its import name', () => checkInventory(ts`
+    //- /src/app.ts
+    import Koa from 'koa';
+    import Router from 'koa-router';
+    import user from './user.routes';
+    const users = require('./legacy.routes');
+    const app = new Koa();
+    const router = new Router({ prefix: '/api' });
+    user(router);
+    users(router);
+    app.use(router.routes());
+    //- /src/user.routes.ts
+    export default function registerUserRoutes(router) {
+      router.get('/user/:id', async (ctx) => { ctx.body = {}; });
+      //     ^^^ GET /api/user/:id none
+    }
+    //- /src/legacy.routes.js
+    module.exports = function (r) {
+      r.post('/legacy', async (ctx) => { ctx.body = 'ok'; });
+      //^^^^ POST /api/legacy none
+    };
+  `, '/src/app.ts'));
+});
