@@ -10,17 +10,18 @@
  * `startTimer` returns, OpenTelemetry `add/record` attributes, StatsD/Datadog tags. Only real
  * metric objects count (prom-client, OpenTelemetry, hot-shots/StatsD, dd-trace `dogstatsd`).
  *
- * Bounded values are fine: the HTTP method, status codes, route templates (`req.route.path`,
- * `req.baseUrl + req.route.path`, `request.routeOptions.url`, `ctx._matchedRoute`,
- * `c.req.routePath`), literals, enums, booleans, literal-union types.
- *
  * Why: every distinct label value is a new time series. A label holding a user id or a raw URL
  * grows without limit, exhausts the Prometheus server's memory and makes every query slow; the
  * guide's first pitfall. Label by route template, method and status; put ids in logs and traces.
- *
- * Options: `identifierLabels` (the list of identifier-like label names; replaces the default)
- * and `extraIdentifierLabels` (added to it). A name matches when its last words are an entry:
- * `user_id` matches `userId`, `user.id` and `customer_user_id`.
+ * @option identifierLabels Label names that are identifiers by nature (replaces the default list).
+ *   A name matches when its last words are an entry: `user_id` matches `userId`, `user.id` and
+ *   `customer_user_id`; ids of small fixed sets (`shard_id`, `worker_id`, `region_id`…) do not.
+ * @option extraIdentifierLabels More identifier-like label names, added to `identifierLabels`.
+ * @notes Bounded values are fine and not reported: the HTTP method, status codes
+ * (`String(res.statusCode)`), route templates (`req.route.path`, `req.baseUrl + req.route.path`,
+ * `request.routeOptions.url`, `ctx._matchedRoute`, `c.req.routePath`), literals, enums, booleans,
+ * literal-union types, `process.env`. A value passed through a function of another module
+ * (`normalizePath(req.path)`) or rewritten by `replace` may be normalised, so it is not reported.
  * @invalid
  * ```ts
  * import { Counter } from 'prom-client';
@@ -36,7 +37,7 @@
  * app.use((req, res, next) => {
  *   const end = duration.startTimer({ method: req.method });
  *   res.on('finish', () => end({ route: req.originalUrl }));
- *   //                                  ^^^^^^^^^^^^^^^^^ Label route of metric http_request_duration_seconds is unbounded: req.originalUrl (the raw URL)
+ *   //                                  ^^^^^^^^^^^^^^^ Label route of metric http_request_duration_seconds is unbounded: req.originalUrl (the raw URL)
  *   next();
  * });
  * ```

@@ -8,17 +8,16 @@
  * variables; the same values given as metric labels or span attributes
  * (`span.setAttribute('user.email', …)`).
  *
- * Not reported: redacted values (`mask(email)`, `'[redacted]'`, `!!token`, `token.length`),
- * names that only contain a sensitive word (`emailVerified`, `tokenCount`, `nextPageToken`), and
- * fields a pino logger's `redact` option removes.
- *
  * Why: logs, metrics and traces are copied to many systems and kept for months, readable by far
  * more people than the database; a password or a session token there is a breach, and personal
  * data there must be found and erased on request (GDPR). The guide: "mask PII".
- *
- * Options: `fields` (sensitive names; replaces the default list) and `extraFields` (added to it).
- * A name matches when it contains an entry as whole words (`userEmail`, `x-api-key`,
- * `refresh_token`, `phoneNumber`).
+ * @option fields Sensitive field names (replaces the default list). A name matches when it
+ *   contains an entry as whole words (`userEmail`, `x-api-key`, `refresh_token`, `phoneNumber`).
+ * @option extraFields More sensitive field names, added to `fields`.
+ * @notes Not reported: redacted values (`mask(email)`, `'[redacted]'`, `!!token`,
+ * `token.length`), names that only contain a sensitive word (`emailVerified`, `tokenCount`,
+ * `nextPageToken`, `promptTokens`), fields a pino logger's `redact` option removes, and loggers
+ * whose configuration masks or redacts in a way we cannot read.
  * @invalid
  * ```ts
  * import pino from 'pino';

@@ -4,15 +4,16 @@
  * interpolation or concatenation (`` logger.info(`order ${id} paid by ${userId}`) ``) with no
  * fields. Server and job code is a file with a route or job, a file whose handlers they are, a
  * file importing a server or job framework (Express, Fastify, Koa, Hono, NestJS, BullMQ, cron…),
- * and every project file these import. CLIs and scripts (a shebang, commander/yargs, `scripts/`,
- * `bin/`), tests, configuration files and browser code (React/Vue/Svelte imports,
- * `'use client'`, `.tsx`/`.jsx`) are left alone, as is a logger's own implementation
- * (`console.log(JSON.stringify({...}))`, a `log`/`info` method of a `logger.ts`).
+ * and every project file these import.
  *
  * Why: a log line is only useful in production if it can be searched and aggregated by its
  * values — `{"orderId": "o-1", "msg": "order paid"}` can be filtered by order, counted per
  * status and joined to traces; `order o-1 paid by u-7` cannot, and `console.log` has no level,
  * no timestamp and no request context. The guide: "keep logs structured".
+ * @notes Not reported: CLIs and scripts (a shebang, commander/yargs, `scripts/`, `bin/`), tests,
+ * configuration files, browser code (React/Vue/Svelte imports, `'use client'`, `.tsx`/`.jsx`),
+ * a logger's own implementation (`console.log(JSON.stringify({...}))`, a `log`/`info` method, a
+ * `logger.ts`), messages with fields next to them, constant templates and printf-style messages.
  * @invalid
  * ```ts
  * import express from 'express';
@@ -31,7 +32,7 @@
  * const app = express();
  * app.post('/orders/:id/pay', (req, res) => {
  *   logger.info(`order ${req.params.id} paid`);
- *   //          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ Log message of logger.info interpolates req.params.id instead of passing it as a field
+ *   //          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ Log message of logger.info interpolates req.params.id instead of passing it as a field
  *   res.end();
  * });
  * ```
