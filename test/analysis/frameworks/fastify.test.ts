@@ -204,6 +204,32 @@ describe('fastify recognizer', () => {
     module.exports.autoPrefix = '/batch';
   `, '/src/app.ts'));
 
+  it('autoloaded fastify-plugin plugins registering a metrics plugin cover the whole app', () => checkInventory(ts`
+    //- /src/app.ts
+    import * as path from 'node:path';
+    import { fileURLToPath } from 'node:url';
+    import AutoLoad from '@fastify/autoload';
+    import type { FastifyInstance } from 'fastify';
+    const __dirname = path.dirname(fileURLToPath(import.meta.url));
+    export default async function app(fastify: FastifyInstance) {
+      await fastify.register(AutoLoad, { dir: path.join(__dirname, 'routes') });
+      await fastify.register(AutoLoad, { dir: path.join(__dirname, 'plugins') });
+    }
+    //- /src/plugins/metrics.ts
+    import fp from 'fastify-plugin';
+    import metricsPlugin from 'fastify-metrics';
+    export default fp(async (fastify) => {
+      await fastify.register(metricsPlugin, { endpoint: '/metrics' });
+    });
+    //- /src/routes/_id/index.ts
+    import type { FastifyPluginAsync } from 'fastify';
+    const byId: FastifyPluginAsync = async (fastify) => {
+      fastify.get('/', async () => ({}));
+      //      ^^^ GET /_id middleware
+    };
+    export default byId;
+  `, '/src/app.ts'));
+
   it('fastify-cli style JS app exporting a plugin function', () => checkInventory(ts`
     //- /app.js
     'use strict'
