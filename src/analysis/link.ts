@@ -170,6 +170,8 @@ export class Linker {
   /** Members of a class: methods, property initializers, `this.x = …` assignments, parameter properties. */
   classMember(cls: ts.ClassLikeDeclaration, file: ProjectFile, name: string, depth: number, instance: boolean): Ref[] {
     const out: Ref[] = [];
+    /** `private worker: Worker;` assigned in the constructor: the assignment wins over the annotation. */
+    const typedOnly: Ref[] = [];
     for (const m of cls.members) {
       const isStatic = ts.canHaveModifiers(m) && !!ts.getModifiers(m)?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword);
       if (isStatic === instance) {
@@ -178,7 +180,7 @@ export class Linker {
       if (ts.isMethodDeclaration(m) && propertyNameText(m.name) === name) out.push({ v: { k: 'fn', node: m }, file });
       else if (ts.isPropertyDeclaration(m) && propertyNameText(m.name) === name) {
         if (m.initializer) out.push(...this.deref(file.valueOf(m.initializer), file, depth + 1));
-        else if (m.type) out.push(...this.deref({ k: 'typed', annotation: file.valueOf(m.type), node: m }, file, depth + 1));
+        else if (m.type) typedOnly.push(...this.deref({ k: 'typed', annotation: file.valueOf(m.type), node: m }, file, depth + 1));
       } else if (ts.isConstructorDeclaration(m) && instance) {
         for (const p of m.parameters) {
           if (ts.isIdentifier(p.name) && p.name.text === name && ts.canHaveModifiers(p) && ts.getModifiers(p)?.length) {
@@ -198,6 +200,7 @@ export class Linker {
       };
       for (const m of cls.members) ts.forEachChild(m, visit);
     }
+    if (out.length === 0) out.push(...typedOnly);
     if (out.length === 0 && cls.heritageClauses) {
       for (const h of cls.heritageClauses) {
         if (h.token !== ts.SyntaxKind.ExtendsKeyword) continue;
