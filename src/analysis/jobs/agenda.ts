@@ -13,7 +13,7 @@ import { ts, skipOuter } from '../ts';
 import type { JobDraft, JobHelpers, JobRecognizer } from './types';
 import type { ProjectFile } from '../project';
 import { isModuleExport } from '../values';
-import { ListenerIndex, calleeNameNode, sourceText } from './common';
+import { ListenerIndex, calleeNameNode, sourceText, unwrapBind } from './common';
 
 const MODULES = ['agenda', '@hokify/agenda'];
 const EVENTS = /^(success|fail|complete|start)(:.+)?$/;
@@ -40,10 +40,7 @@ const agenda: JobRecognizer = {
     const every = new Map<string, string>();
     const makers = new Set<ts.Node>();
     for (const file of project.files.values()) {
-      const defines = file.callsByName.get('define');
-      const everys = file.callsByName.get('every');
-      if (!defines && !everys) continue;
-      for (const call of defines ?? []) {
+      for (const call of file.callsByName.get('define') ?? []) {
         const c = call.expression;
         if (!ts.isPropertyAccessExpression(c) || call.arguments.length < 2) continue;
         const [nameArg] = call.arguments;
@@ -54,9 +51,12 @@ const agenda: JobRecognizer = {
         if (!a) continue;
         if (a.maker) makers.add(a.maker);
         const name = helpers.str(nameArg, file) ?? sourceText(nameArg, file);
-        found.push({ draft: { kind: 'agenda', file, nameNode: calleeNameNode(call), name, handler: fn }, agenda: a });
+        found.push({ draft: { kind: 'agenda', file, nameNode: calleeNameNode(call), name, handler: unwrapBind(fn) }, agenda: a });
       }
-      for (const call of everys ?? []) {
+    }
+    if (found.length === 0) return out;
+    for (const file of project.files.values()) {
+      for (const call of file.callsByName.get('every') ?? []) {
         const c = call.expression;
         if (!ts.isPropertyAccessExpression(c) || call.arguments.length < 2) continue;
         const [interval, names] = call.arguments;
@@ -68,7 +68,6 @@ const agenda: JobRecognizer = {
         for (const n of list) if (n !== undefined && !every.has(n)) every.set(n, iv);
       }
     }
-    if (found.length === 0) return out;
     const index = new ListenerIndex(project, helpers.linker, (e) => EVENTS.test(e));
     for (const { maker } of index.emitters()) if (maker.v.k === 'new' && isModuleExport(maker.v.callee, MODULES, ['', 'Agenda'])) makers.add(maker.v.node);
     const only = makers.size === 1 ? [...makers][0] : undefined;

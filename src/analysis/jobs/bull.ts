@@ -16,7 +16,7 @@ import type { Ref } from '../link';
 import { isModuleExport, type Value } from '../values';
 import {
   ListenerIndex, isPathArgument, methodName, methodsOf, nestDecorator, objectLiteralOf, paramOf,
-  processorFileHandler, propertyOf, sourceText, calleeNameNode,
+  processorFileHandler, propertyOf, sourceText, calleeNameNode, unwrapBind,
 } from './common';
 
 const MODULES = ['bull'];
@@ -48,7 +48,7 @@ const bull: JobRecognizer = {
         const listener = queue.maker ? index.recording(queue.maker, helpers) : undefined;
         out.push({
           kind: 'bull', file, nameNode: calleeNameNode(mc.node), name,
-          handler: isFile ? undefined : proc,
+          handler: isFile ? undefined : unwrapBind(proc),
           coverage: fileDesc ? { kind: 'handler', by: fileDesc } : listener ? { kind: 'middleware', by: listener } : undefined,
         });
       }

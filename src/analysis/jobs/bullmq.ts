@@ -16,7 +16,7 @@ import type { JobDraft, JobHelpers, JobRecognizer } from './types';
 import type { Project, ProjectFile } from '../project';
 import {
   ListenerIndex, callSitesOf, calleeNameNode, isMadeBy, methodName, methodsOf, nestDecorator, objectLiteralOf, paramOf,
-  processorFileHandler, propertyOf, resolvesTo, sourceText, isCallable, isPathArgument,
+  processorFileHandler, propertyOf, resolvesTo, sourceText, isCallable, isPathArgument, unwrapBind,
 } from './common';
 import { isModuleExport } from '../values';
 
@@ -68,7 +68,7 @@ const bullmq: JobRecognizer = {
             const name = (nameArg && helpers.str(nameArg, site.file)) ?? (nameArg ? sourceText(nameArg, site.file) : sourceText(queueArg, file));
             let handler: ts.Expression | undefined;
             let handlerDesc: string | undefined;
-            if (procParam) handler = site.call.arguments[procParam.index];
+            if (procParam) handler = unwrapBind(site.call.arguments[procParam.index]);
             else if (procArg) handlerDesc = processorDescription(procArg, file, project, helpers);
             out.push({ kind: 'bullmq', file: site.file, nameNode: calleeNameNode(site.call), name, handler, coverage: coverageFor(helpers.str(nameArg, site.file), handlerDesc) });
           }
@@ -78,7 +78,7 @@ const bullmq: JobRecognizer = {
         const inline = procArg && !isPathArgument(procArg, file, helpers) && isCallable(procArg, file, linker);
         out.push({
           kind: 'bullmq', file, nameNode: n, name,
-          handler: inline ? procArg : undefined,
+          handler: inline ? unwrapBind(procArg) : undefined,
           coverage: coverageFor(queue, !inline && procArg ? processorDescription(procArg, file, project, helpers) : undefined),
         });
       }

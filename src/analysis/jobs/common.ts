@@ -22,6 +22,11 @@ import type { JobHelpers } from './types';
 /** Does an expression (a callee, a constructor) resolve to one of `names` exported by one of `modules`? */
 export function resolvesTo(node: ts.Node | undefined, file: ProjectFile, linker: Linker, modules: readonly string[], names: readonly string[]): boolean {
   if (!node) return false;
+  // Cheap syntactic gate first (most calls and constructors in a project are not jobs): the name
+  // written here is one of the export names (`new CronJob`, `cron.schedule`, `@Cron`, also when a
+  // project barrel re-exports it), or the file imports the package itself (aliases).
+  const written = ts.isIdentifier(node) ? node.text : memberName(node);
+  if (!(written !== undefined && names.includes(written)) && !modules.some((m) => file.importedModules.has(m))) return false;
   const v = file.valueOf(node);
   if (v.k === 'unknown') return false;
   if (v.k === 'module' && !v.module.startsWith('.') && !v.module.startsWith('/')) return isModuleExport(v, modules, names);
@@ -96,6 +101,14 @@ function singleCallName(fn: ts.ArrowFunction | ts.FunctionExpression): string | 
   }
   if (ts.isElementAccessExpression(c)) return memberName(c);
   return undefined;
+}
+
+/** The function a handler argument stands for: `this.run.bind(this)` → `this.run` (coverage is followed from it). */
+export function unwrapBind<T extends ts.Node | undefined>(node: T): T | ts.Expression {
+  if (!node || !ts.isExpression(node)) return node;
+  const e = skipOuter(node);
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'bind') return e.expression.expression;
+  return node;
 }
 
 /** Rule 4: `const x = <node>` / `this.x = <node>` / `x = <node>` / `{ x: <node> }` → 'x'. */

@@ -8,7 +8,7 @@
 import { ts, skipOuter } from '../ts';
 import type { JobDraft, JobHelpers, JobRecognizer } from './types';
 import type { ProjectFile } from '../project';
-import { assignedName, calleeNameNode, handlerName, objectLiteralOf, propertyOf, resolvesTo, stringOrText } from './common';
+import { unwrapBind, assignedName, calleeNameNode, handlerName, objectLiteralOf, propertyOf, resolvesTo, stringOrText } from './common';
 
 const MODULES = ['cron'];
 
@@ -60,7 +60,7 @@ function draft(file: ProjectFile, node: ts.NewExpression | ts.CallExpression, ar
   return {
     kind: 'cron', file, nameNode, name,
     schedule: expr ?? stringOrText(exprNode, file, helpers),
-    handler: onTick && ts.isExpression(onTick) ? onTick : undefined,
+    handler: onTick && ts.isExpression(onTick) ? unwrapBind(onTick) : undefined,
   };
 }
 

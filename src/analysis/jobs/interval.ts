@@ -21,7 +21,7 @@ import path from 'node:path';
 import { ts, skipOuter, isFunctionLike, memberName } from '../ts';
 import type { JobDraft, JobHelpers, JobRecognizer } from './types';
 import type { Project, ProjectFile } from '../project';
-import { handlerName, methodName, msSchedule, resolvesTo } from './common';
+import { handlerName, methodName, msSchedule, resolvesTo, unwrapBind } from './common';
 
 const TIMER_MODULES = ['timers', 'node:timers'];
 const ASYNC_MODULES = ['set-interval-async', 'set-interval-async/dynamic', 'set-interval-async/fixed'];
@@ -55,7 +55,7 @@ const interval: JobRecognizer = {
       const [cb, ms] = call.arguments;
       if (clearsItself(cb) || !startup.isStartupCode(call, file)) continue;
       const name = registryName(call, file) ?? handlerName(cb) ?? `${file.rel}:${file.position(nameNode).line}`;
-      out.push({ kind: 'interval', file, nameNode, name, schedule: msSchedule(ms, file, 'every'), handler: cb });
+      out.push({ kind: 'interval', file, nameNode, name, schedule: msSchedule(ms, file, 'every'), handler: unwrapBind(cb) });
     }
     return out;
   },

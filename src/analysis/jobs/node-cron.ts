@@ -4,7 +4,7 @@
  * Name: `opts.name`, else the naming rule of common.ts, else `cron '<expr>'`.
  */
 import type { JobDraft, JobRecognizer } from './types';
-import { assignedName, calleeNameNode, handlerName, objectLiteralOf, propertyOf, resolvesTo, stringOrText } from './common';
+import { unwrapBind, assignedName, calleeNameNode, handlerName, objectLiteralOf, propertyOf, resolvesTo, stringOrText } from './common';
 import { ts } from '../ts';
 
 const MODULES = ['node-cron'];
@@ -24,7 +24,7 @@ const nodeCron: JobRecognizer = {
           const nameProp = propertyOf(opts, 'name', helpers.linker);
           const name = (nameProp && helpers.str(nameProp.node, nameProp.file)) ?? handlerName(fn) ?? assignedName(call) ??
             (expr !== undefined ? `cron '${expr}'` : `${file.rel}:${file.position(call).line}`);
-          out.push({ kind: 'node-cron', file, nameNode: calleeNameNode(call), name, schedule: expr ?? stringOrText(exprArg, file, helpers), handler: ts.isExpression(fn) ? fn : undefined });
+          out.push({ kind: 'node-cron', file, nameNode: calleeNameNode(call), name, schedule: expr ?? stringOrText(exprArg, file, helpers), handler: fn && ts.isExpression(fn) ? unwrapBind(fn) : undefined });
         }
       }
     }

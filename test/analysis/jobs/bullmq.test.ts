@@ -108,6 +108,25 @@ describe('BullMQ jobs', () => {
     }
   `, '/src/audio.processor.ts'));
 
+  it('workers owned by a class: this.x = new Worker(…) with a bound method as processor', () => checkInventory(ts`
+    import { Worker, type Job } from 'bullmq';
+    import { Counter } from 'prom-client';
+    const handled = new Counter({ name: 'handled_total', help: 'h' });
+    export class EmailWorker {
+      private worker: Worker;
+      private other: Worker;
+      constructor(private readonly queueName = 'email') {
+        this.worker = new Worker('email', this.handle.bind(this), { connection: {} });
+        //            ^^^ job bullmq email handler
+        this.other = new Worker('plain', this.plain.bind(this));
+        //           ^^^ job bullmq plain middleware
+        this.other.on('failed', () => handled.inc());
+      }
+      private async handle(job: Job) { handled.inc(); return job.id; }
+      private async plain(job: Job) { return job.id; }
+    }
+  `));
+
   it('look-alikes: worker_threads, web workers, queues and producers, other Processor decorators', () => checkInventory(ts`
     import { Worker as ThreadWorker } from 'node:worker_threads';
     import { Queue, FlowProducer } from 'bullmq';
