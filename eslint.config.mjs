@@ -1,19 +1,21 @@
 // ESLint 9 flat config: typescript-eslint's recommended rules on our own sources.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/fixtures/**', 'test/.tmp/**', 'examples/**', 'bench/.work/**', '.vscode-test/**', 'docs/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { console: 'readonly', process: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', performance: 'readonly', fetch: 'readonly' } },
+    languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  { files: ['webview/**'], languageOptions: { globals: { ...globals.browser } } },
   {
     files: ['**/*.cjs', '**/*.mjs', 'scripts/**', 'bench/**'],
     rules: { '@typescript-eslint/no-var-requires': 'off' },
