@@ -238,14 +238,34 @@ export class ListenerIndex {
         const [ev, fn] = mc.node.arguments;
         const event = stringLiteralText(ev);
         if (event === undefined || !fn || !isEvent(event)) continue;
-        for (const r of linker.refsOf(mc.receiver, file)) {
-          if (r.v.k !== 'new' && r.v.k !== 'call') continue;
+        for (const r of this.makersOf(linker.refsOf(mc.receiver, file), project, linker)) {
           let list = this.byMaker.get(r.v.node);
           if (!list) this.byMaker.set(r.v.node, (list = []));
           list.push({ event, fn, file, call: mc.node, maker: r });
         }
       }
     }
+  }
+
+  /**
+   * The emitters a receiver can be: `new`/call leaves, and for a parameter of a project function
+   * (`instrumentWorker(worker)` attaching listeners for its callers) the arguments of its calls.
+   */
+  private makersOf(refs: Ref[], project: Project, linker: Linker): Array<Ref & { v: Extract<Value, { k: 'new' | 'call' }> }> {
+    const out: Array<Ref & { v: Extract<Value, { k: 'new' | 'call' }> }> = [];
+    for (const r of refs) {
+      if (r.v.k === 'new' || r.v.k === 'call') out.push(r as Ref & { v: Extract<Value, { k: 'new' | 'call' }> });
+      else if (r.v.k === 'param' && isFunctionLike(r.v.fn)) {
+        const index = r.v.index;
+        for (const site of callSitesOf(r.v.fn, project, linker, 20)) {
+          const arg = site.call.arguments[index];
+          for (const a of arg ? linker.refsOf(arg, site.file) : []) {
+            if (a.v.k === 'new' || a.v.k === 'call') out.push(a as Ref & { v: Extract<Value, { k: 'new' | 'call' }> });
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /** Every emitter with listeners: the ref that made it and its listeners. */

@@ -127,6 +127,24 @@ describe('BullMQ jobs', () => {
     }
   `));
 
+  it('listeners attached by a project helper that receives the worker', () => checkInventory(ts`
+    //- /src/worker.ts
+    import { Worker } from 'bullmq';
+    import { instrumentWorker } from './observability';
+    const w = new Worker('billing', async (job) => job.data);
+    //        ^^^ job bullmq billing middleware
+    instrumentWorker(w, 'billing');
+    export const other = new Worker('other', async (job) => job.data);
+    //                   ^^^ job bullmq other none
+    //- /src/observability.ts
+    import type { Worker } from 'bullmq';
+    import { Counter } from 'prom-client';
+    const failed = new Counter({ name: 'jobs_failed_total', help: 'h', labelNames: ['queue'] });
+    export function instrumentWorker(worker: Worker, queue: string) {
+      worker.on('failed', () => failed.inc({ queue }));
+    }
+  `, '/src/worker.ts'));
+
   it('look-alikes: worker_threads, web workers, queues and producers, other Processor decorators', () => checkInventory(ts`
     import { Worker as ThreadWorker } from 'node:worker_threads';
     import { Queue, FlowProducer } from 'bullmq';
