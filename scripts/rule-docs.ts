@@ -169,7 +169,8 @@ export function renderRulePage(rule: AnyRule, doc: RuleDoc): string {
   parts.push(`| category | default severity | fixes |\n| --- | --- | --- |\n| ${rule.category} | ${rule.severity} | ${fixes} |`);
   parts.push(`**${rule.description}.**`);
   parts.push(prose(doc.what));
-  parts.push(`## Why\n\n${prose(doc.why)}`);
+  const why = prose(doc.why);
+  parts.push(`## Why\n\n${why.charAt(0).toUpperCase()}${why.slice(1)}`);
   if (doc.options.length || (rule.defaultOptions && Object.keys(rule.defaultOptions).length)) {
     const defaults = (rule.defaultOptions ?? {}) as Record<string, unknown>;
     const names = [...new Set([...doc.options.map((o) => o.name), ...Object.keys(defaults)])];
