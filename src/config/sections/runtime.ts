@@ -37,7 +37,7 @@ export const runtimeSchema = {
       additionalProperties: false,
       properties: {
         maxSamplesPerSeries: { type: 'integer', minimum: 2, description: 'Samples kept per series (default 720).' },
-        maxSeries: { type: 'integer', minimum: 1, description: 'Series kept in total (default 200000); new series beyond it are refused and reported per target.' },
+        maxSeries: { type: 'integer', minimum: 1, description: 'Series kept in total (default 100000; memory is about 14 bytes per sample plus 1–2 KB per series); new series beyond it are refused and reported per target.' },
         maxSeriesPerTarget: { type: 'integer', minimum: 1, description: 'Series kept per target (default 50000).' },
         maxBodyBytes: { type: 'integer', minimum: 1024, description: 'Largest scrape body after decoding (default 52428800, 50 MB).' },
       },

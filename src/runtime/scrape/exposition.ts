@@ -139,6 +139,7 @@ export function parseExposition(text: string, options: ParseOptions = {}): Expos
   const om = format === 'openmetrics';
   const maxErrors = options.maxErrors ?? 100;
   const known = options.known;
+  let nextBackslash = text.indexOf('\\');
   const families = new Map<string, MetricFamily>();
   const samples: Sample[] = [];
   const errors: ParseError[] = [];
@@ -194,7 +195,11 @@ export function parseExposition(text: string, options: ParseOptions = {}): Expos
       p++;
       const vs = p;
       let value: string | undefined;
-      for (;;) {
+      // Fast path: the closing quote, with no backslash before it (backslashes are rare; the next
+      // one's position is found once per text, not per value).
+      const q = text.indexOf('"', p);
+      if (nextBackslash !== -1 && nextBackslash < p) nextBackslash = text.indexOf('\\', p);
+      if (q !== -1 && q < lineEnd && (nextBackslash === -1 || nextBackslash > q)) { value = text.slice(p, q); p = q + 1; } else for (;;) {
         if (p >= lineEnd) fail(`unterminated value of label '${lname}'`);
         c = text.charCodeAt(p);
         if (c === C_QUOTE) { value = text.slice(vs, p); p++; break; }
@@ -316,7 +321,8 @@ export function parseExposition(text: string, options: ParseOptions = {}): Expos
     const vtok = text.slice(p, te);
     const value = parseFloatStrict(vtok);
     if (value === undefined) fail(vtok ? `invalid value '${vtok.length > 40 ? vtok.slice(0, 40) + '…' : vtok}'` : `missing value after '${name}'`);
-    const sample: Sample = { name, labels, value: value as number, raw };
+    // All fields set up front: one object shape for every sample.
+    const sample: Sample = { name, labels, value: value as number, timestampMs: undefined, exemplar: undefined, family: undefined, raw };
     p = te;
     while (p < lineEnd && (text.charCodeAt(p) === C_SP || text.charCodeAt(p) === C_TAB)) p++;
     if (p < lineEnd && text.charCodeAt(p) !== C_HASH) {

@@ -9,7 +9,7 @@ import { Series } from './series';
 export interface StoreLimits {
   /** Samples kept per series (ring buffer). Default 720 (an hour at 5 s). */
   maxSamplesPerSeries?: number;
-  /** Series in the whole store. Default 200,000. */
+  /** Series in the whole store. Default 100,000. */
   maxSeries?: number;
   /** Series per target. Default 50,000. */
   maxSeriesPerTarget?: number;
@@ -64,7 +64,7 @@ export class SeriesStore {
 
   constructor(limits: StoreLimits = {}) {
     this.maxSamplesPerSeries = positive(limits.maxSamplesPerSeries ?? 720, 'maxSamplesPerSeries');
-    this.maxSeries = positive(limits.maxSeries ?? 200_000, 'maxSeries');
+    this.maxSeries = positive(limits.maxSeries ?? 100_000, 'maxSeries');
     this.maxSeriesPerTarget = positive(limits.maxSeriesPerTarget ?? 50_000, 'maxSeriesPerTarget');
     this.retentionMs = positive(limits.retentionMs ?? 3_600_000, 'retentionMs');
   }
