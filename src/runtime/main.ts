@@ -260,7 +260,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         if (online?.length && drift?.observeHistogram && drift.observeCategoryCounts) {
           try { feedDrift(drift as OnlineDriftSink, online, store, r.at); } catch (err) { logger.warn({ err: (err as Error).message }, 'feeding the drift monitor failed'); }
         }
-        if (options.autoScrape !== false) publish().catch((err) => logger.warn({ err }, 'publishing an update failed'));
+        if (options.autoScrape !== false && r.outcomes.length > 0) publish().catch((err) => logger.warn({ err }, 'publishing an update failed'));
       },
     });
   } catch (err) {
