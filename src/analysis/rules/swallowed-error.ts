@@ -99,6 +99,7 @@ export default defineRule({
       if (!trivial || hasExplanation(clause.block, sf)) return;
       const tryStmt = clause.parent;
       if (isProbe(tryStmt.tryBlock) || isBooleanPredicate(tryStmt.tryBlock, trivial)) return;
+      if (insideErrorHandling(tryStmt) || toleratesFailure(tryStmt, trivial)) return;
       const keyword = clause.getFirstToken(sf) ?? clause;
       ctx.report(keyword, `Error swallowed: the catch block ${describe(trivial)}`);
     },
@@ -270,6 +271,35 @@ function isBooleanPredicate(block: ts.Block, trivial: Trivial): boolean {
   if (!last || !ts.isReturnStatement(last) || !last.expression) return false;
   const k = skipOuter(last.expression).kind;
   return (k === ts.SyntaxKind.TrueKeyword || k === ts.SyntaxKind.FalseKeyword) && last.expression.getText() !== trivial.text;
+}
+
+/** A nested try in a `catch` or `finally` of the same function: a secondary failure while an error is already handled, or best-effort cleanup. */
+function insideErrorHandling(tryStmt: ts.TryStatement): boolean {
+  let child: ts.Node = tryStmt;
+  for (let n = tryStmt.parent; n; child = n, n = n.parent) {
+    if (isFunctionLike(n) || ts.isSourceFile(n)) return false;
+    if (ts.isCatchClause(n)) return true;
+    if (ts.isTryStatement(n) && child === n.finallyBlock) return true;
+  }
+  return false;
+}
+
+const TOLERANT_NAME = /^(safe|try|maybe|attempt|optional|silent|quiet|ignore)([A-Z_]|$)|(OrNull|OrUndefined|OrDefault|Safe|Safely|Silently|Quietly)$/;
+const PREDICATE_NAME = /^(is|has|can|should|exists|supports)([A-Z_]|$)/;
+
+/** The enclosing function says failure is tolerated (`safeStat`, `tryParse`, `readOrNull`), or is a predicate answering false. */
+function toleratesFailure(node: ts.Node, trivial: Trivial): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    if (!isFunctionLike(n)) continue;
+    let name: string | undefined;
+    if (n.name && (ts.isIdentifier(n.name) || ts.isStringLiteral(n.name))) name = n.name.text;
+    else if (ts.isVariableDeclaration(n.parent) && ts.isIdentifier(n.parent.name)) name = n.parent.name.text;
+    else if (ts.isPropertyAssignment(n.parent) && ts.isIdentifier(n.parent.name)) name = n.parent.name.text;
+    if (!name) return false;
+    if (TOLERANT_NAME.test(name)) return true;
+    return PREDICATE_NAME.test(name) && trivial.kind === 'returns' && (trivial.text === 'false' || trivial.text === 'true');
+  }
+  return false;
 }
 
 /** `noop`, `_.noop`, `lodash/noop`, or a project function with an empty body. */

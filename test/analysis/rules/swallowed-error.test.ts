@@ -127,6 +127,21 @@ describe('rule swallowed-error', () => {
           }
         }
       `,
+      // secondary failures while handling an error, best-effort cleanup in finally; names that announce tolerance
+      ts`
+        export async function run(job: () => Promise<void>, tx: { rollback(): Promise<void> }, tmp: { remove(): Promise<void> }) {
+          try {
+            await job();
+          } catch (err) {
+            try { await tx.rollback(); } catch {}
+            throw err;
+          } finally {
+            try { await tmp.remove(); } catch {}
+          }
+        }
+        export function safeMemoryUsage() { try { return process.memoryUsage(); } catch { return; } }
+        export async function isReachable(ping: () => Promise<void>) { try { await ping(); } catch { return false; } return true; }
+      `,
     ],
   }));
 
