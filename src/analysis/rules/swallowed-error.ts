@@ -19,7 +19,11 @@
  *   `new URL`, `decodeURIComponent`, `jwt.verify`, `schema.parse`), checks or cleans up files
  *   (`fs.statSync`, `fs.unlinkSync`, `readFileSync`), or closes resources (`close`, `quit`,
  *   `destroy`) — and the same calls followed by `.catch(() => …)`;
- * - boolean predicates: `try { …; return true } catch { return false }`;
+ * - boolean predicates: `try { …; return true } catch { return false }`, and `return false` in
+ *   `is…`/`has…`/`can…` functions;
+ * - a `try` nested in a `catch` or `finally` (a secondary failure while an error is already being
+ *   handled, best-effort cleanup), and functions whose name announces it (`safe…`, `try…`,
+ *   `maybe…`, `…OrNull`, `…OrDefault`);
  * - `.catch()` of schema libraries (zod, yup, valibot), which sets a fallback value.
  * @invalid
  * ```ts
