@@ -10,7 +10,7 @@
  * - at module level (not inside any function), or
  * - in a start-up function: one called at module level (`main()`, `void start()`,
  *   `main().catch(…)`, an IIFE) in any file, a class's `constructor` / `start` / `init` /
- *   `onModuleInit` / `onApplicationBootstrap`, a function named `start…` / `init…` /
+ *   `onModuleInit` / `onApplicationBootstrap` (and class field initializers), a function named `start…` / `init…` /
  *   `bootstrap…` / `setup…` / `main`, or a function those call directly; or
  * - in a callback that start-up code defers (`app.listen(port, cb)`, `.then(cb)`,
  *   `process.nextTick(cb)`, `setTimeout(cb)`, `server.on('listening', cb)`, `list.forEach(cb)`).
@@ -21,13 +21,13 @@ import path from 'node:path';
 import { ts, skipOuter, isFunctionLike, memberName } from '../ts';
 import type { JobDraft, JobHelpers, JobRecognizer } from './types';
 import type { Project, ProjectFile } from '../project';
-import { handlerName, methodName, msSchedule, resolvesTo, unwrapBind } from './common';
+import { callSitesOf, handlerName, methodName, msSchedule, resolvesTo, unwrapBind } from './common';
 
 const TIMER_MODULES = ['timers', 'node:timers'];
 const ASYNC_MODULES = ['set-interval-async', 'set-interval-async/dynamic', 'set-interval-async/fixed'];
 const STARTUP_METHODS = new Set(['constructor', 'start', 'init', 'initialize', 'onModuleInit', 'onApplicationBootstrap', 'onInit', 'boot', 'bootstrap', 'run', 'listen', 'setup']);
 const STARTUP_NAME = /^(main|start|init|initialize|bootstrap|boot|setup|launch)([A-Z_\d]|$)/;
-/** Calls whose function arguments run once, later, as part of start-up. */
+/** Names of calls whose function arguments run once, later, as part of start-up. */
 const DEFERRING = new Set(['listen', 'then', 'finally', 'nextTick', 'setTimeout', 'setImmediate', 'queueMicrotask', 'ready', 'start',
   'connect', 'forEach', 'map', 'register', 'after', 'run', 'bootstrap', 'whenReady']);
 const STARTUP_EVENTS = new Set(['listening', 'ready', 'open', 'connect', 'connected', 'start', 'started', 'initialized']);
@@ -121,61 +121,61 @@ function registryName(call: ts.CallExpression, file: ProjectFile): string | unde
 }
 
 /**
- * Which functions run at start-up. Seeds: functions called at module level, start-up methods and
- * start-up names, callbacks deferred by module-level code. Then the functions they call directly.
+ * Which code runs at start-up, decided on demand from each timer upwards (cheap: a handful of
+ * timers, each followed through its enclosing functions and their callers).
  */
 class StartupFunctions {
-  private readonly fns = new Set<ts.Node>();
-  private readonly work: Array<{ fn: ts.FunctionLikeDeclaration; file: ProjectFile; depth: number }> = [];
+  private readonly memo = new Map<ts.Node, boolean>();
 
-  constructor(private readonly project: Project, private readonly helpers: JobHelpers) {
-    for (const file of project.files.values()) {
-      for (const s of file.sf.statements) this.scan(s, file, 0);
-      for (const fn of file.functions) {
-        const name = startupName(fn);
-        if (name !== undefined && (STARTUP_NAME.test(name) || (ts.isMethodDeclaration(fn) || ts.isConstructorDeclaration(fn)) && STARTUP_METHODS.has(name))) this.add(fn, file, 1);
-      }
-    }
-    while (this.work.length) {
-      const { fn, file, depth } = this.work.shift()!;
-      if (fn.body) this.scan(fn.body, file, depth);
-    }
-  }
-
-  private add(fn: ts.FunctionLikeDeclaration, file: ProjectFile, depth: number): void {
-    if (this.fns.has(fn)) return;
-    this.fns.add(fn);
-    if (depth < 5) this.work.push({ fn, file, depth: depth + 1 });
-  }
-
-  /** Walks code that runs at start-up (not entering nested functions except deferred callbacks). */
-  private scan(root: ts.Node, file: ProjectFile, depth: number): void {
-    const visit = (n: ts.Node): void => {
-      if (isFunctionLike(n) || ts.isClassLike(n)) return;
-      if (ts.isCallExpression(n)) {
-        const callee = skipOuter(n.expression);
-        if (isFunctionLike(callee)) this.add(callee, file, depth); // IIFE
-        else if (ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee)) {
-          const name = ts.isIdentifier(callee) ? callee.text : callee.name.text;
-          if (!isPlainBuiltin(name)) for (const f of this.helpers.linker.functionsOf(callee, file)) this.add(f.fn, f.file, depth);
-          const deferring = DEFERRING.has(name) || ((name === 'on' || name === 'once') && STARTUP_EVENTS.has(stringArg(n.arguments[0]) ?? ''));
-          if (deferring) for (const a of n.arguments) { const e = skipOuter(a); if (isFunctionLike(e)) this.add(e, file, depth); }
-        }
-      }
-      ts.forEachChild(n, visit);
-    };
-    if (isFunctionLike(root) || ts.isClassLike(root)) return;
-    visit(root);
-  }
+  constructor(private readonly project: Project, private readonly helpers: JobHelpers) {}
 
   /** Is this node in code that runs at start-up? */
-  isStartupCode(node: ts.Node, _file: ProjectFile): boolean {
+  isStartupCode(node: ts.Node, file: ProjectFile, depth = 0): boolean {
     for (let n = node.parent; n; n = n.parent) {
-      if (isFunctionLike(n)) return this.fns.has(n);
+      if (isFunctionLike(n)) return this.isStartupFunction(n, file, depth);
+      // a class field initializer runs with the constructor (or, static, when the module loads)
+      if (ts.isPropertyDeclaration(n)) return true;
       if (ts.isClassLike(n)) return false;
     }
     return true; // module level
   }
+
+  private isStartupFunction(fn: ts.FunctionLikeDeclaration, file: ProjectFile, depth: number): boolean {
+    const memo = this.memo.get(fn);
+    if (memo !== undefined) return memo;
+    if (depth > 6) return false;
+    this.memo.set(fn, false); // cycle guard
+    const result = this.decide(fn, file, depth);
+    this.memo.set(fn, result);
+    return result;
+  }
+
+  private decide(fn: ts.FunctionLikeDeclaration, file: ProjectFile, depth: number): boolean {
+    const name = startupName(fn);
+    if (name !== undefined && (STARTUP_NAME.test(name) || ((ts.isMethodDeclaration(fn) || ts.isConstructorDeclaration(fn)) && STARTUP_METHODS.has(name)))) return true;
+    let arg: ts.Node = fn;
+    while (arg.parent && ts.isParenthesizedExpression(arg.parent)) arg = arg.parent;
+    const p = arg.parent;
+    if (p && ts.isCallExpression(p)) {
+      if (p.expression === arg) return this.isStartupCode(p, file, depth + 1); // IIFE
+      if (p.arguments.includes(arg as ts.Expression)) return isDeferring(p) && this.isStartupCode(p, file, depth + 1);
+      return false;
+    }
+    if (p && (ts.isNewExpression(p) || ts.isJsxExpression(p) || ts.isPropertyAssignment(p) || ts.isArrayLiteralExpression(p))) return false;
+    for (const site of callSitesOf(fn, this.project, this.helpers.linker, 20)) {
+      if (this.isStartupCode(site.call, site.file, depth + 1)) return true;
+    }
+    return false;
+  }
+}
+
+/** Calls whose function arguments run once, later, as part of start-up. */
+function isDeferring(call: ts.CallExpression): boolean {
+  const c = skipOuter(call.expression);
+  const name = ts.isIdentifier(c) ? c.text : memberName(c);
+  if (name === undefined) return false;
+  if (DEFERRING.has(name)) return true;
+  return (name === 'on' || name === 'once') && STARTUP_EVENTS.has(stringArg(call.arguments[0]) ?? '');
 }
 
 function startupName(fn: ts.FunctionLikeDeclaration): string | undefined {
@@ -189,11 +189,6 @@ function startupName(fn: ts.FunctionLikeDeclaration): string | undefined {
 
 function stringArg(n: ts.Node | undefined): string | undefined {
   return n && ts.isStringLiteralLike(n) ? n.text : undefined;
-}
-
-/** Calls the walk never needs to resolve (cheap skip). */
-function isPlainBuiltin(name: string): boolean {
-  return name === 'require' || name === 'setInterval' || name === 'console' || name === 'log' || name === 'push';
 }
 
 export default interval;

@@ -63,10 +63,13 @@ describe('long-lived setInterval jobs', () => {
       private timer?: NodeJS.Timeout;
       constructor() { setInterval(() => this.gc(), 1000); }
       //              ^^^^^^^^^^^ job interval gc none
+      private readonly flusher = setInterval(() => this.flush(), 250);
+      //                         ^^^^^^^^^^^ job interval flush none
       start() { this.timer = setInterval(() => this.tick(), 500); }
       //                     ^^^^^^^^^^^ job interval tick none
       tick() {}
       gc() {}
+      flush() { return this.flusher; }
     }
     @Injectable()
     export class Watcher implements OnModuleInit {
