@@ -3,6 +3,7 @@
  * (prom-client) under bounded traffic, a real runtime scraping it and serving the built page, and
  * a drift provider computing a real report (src/runtime/drift) from two small CSV files.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DatasetDriftState } from '../../src/protocol/drift';
@@ -48,7 +49,5 @@ export function ensureBuilt(): void {
   const src = Math.max(newest(path.join(ROOT, 'webview')), fs.statSync(path.join(ROOT, 'media/dashboard.css')).mtimeMs);
   if (fs.existsSync(out) && fs.existsSync(path.join(STATIC_DIR, 'index.html')) && fs.statSync(out).mtimeMs >= src
     && fs.statSync(path.join(STATIC_DIR, 'dashboard.css')).mtimeMs >= fs.statSync(path.join(ROOT, 'media/dashboard.css')).mtimeMs) return;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'inherit', timeout: 120_000 });
 }
