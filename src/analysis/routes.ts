@@ -50,7 +50,6 @@ export function linkScopeRoutes(project: Project, linker: Linker, frameworks: Sc
   const interesting = new Set<string>();
   for (const fw of frameworks) for (const m of fw.methods) interesting.add(m);
   const routes: Array<{ draft: RouteDraft; scope: ScopeNode; file: ProjectFile; pos: number; framework: FrameworkId }> = [];
-  const interpreted = new Set<string>();
   const paramResolved = new Set<ScopeNode>();
 
   const keyOf = (r: Ref): unknown => {
@@ -175,12 +174,16 @@ export function linkScopeRoutes(project: Project, linker: Linker, frameworks: Sc
 
   // Fixpoint: interpreting calls adds mounts, which give param scopes a framework, which makes
   // more calls interpretable.
-  const calls: Array<{ mc: MethodCall; file: ProjectFile }> = [];
+  // The scopes a call's base resolves to are computed once (scope nodes are stable; only their
+  // framework can become known in a later round).
+  let calls: Array<{ mc: MethodCall; file: ProjectFile; scopes?: ScopeNode[]; done?: Set<ScopeNode> }> = [];
   for (const file of project.files.values()) for (const mc of file.methodCalls) if (interesting.has(mc.method)) calls.push({ mc, file });
   for (let round = 0; round < 8; round++) {
     let progress = false;
-    for (const { mc, file } of calls) {
-      for (const scope of scopeNodesOf(mc.base, file)) {
+    for (const c of calls) {
+      const { mc, file } = c;
+      c.scopes ??= scopeNodesOf(mc.base, file);
+      for (const scope of c.scopes) {
         if (scope.kind === 'param' && !scope.framework) {
           resolveParamParents(scope);
           const fwParent = scope.parents.find((e) => e.parent.framework);
@@ -189,13 +192,14 @@ export function linkScopeRoutes(project: Project, linker: Linker, frameworks: Sc
         if (!scope.framework) continue;
         const fw = frameworks.find((f) => f.id === scope.framework)!;
         if (!fw.methods.has(mc.method)) continue;
-        const key = `${scope.id}:${mc.node.pos}-${mc.node.end}:${file.abs}`;
-        if (interpreted.has(key)) continue;
-        interpreted.add(key);
+        c.done ??= new Set();
+        if (c.done.has(scope)) continue;
+        c.done.add(scope);
         interpretCall(mc, file, scope, fw);
         progress = true;
       }
     }
+    if (round === 0) calls = calls.filter((c) => c.scopes!.length > 0);
     if (!progress) break;
   }
   for (const n of nodes.values()) if (n.param) resolveParamParents(n);

@@ -34,6 +34,8 @@ type Container = ts.Node;
 export class FileValues {
   private readonly decls = new Map<Container, Map<string, ts.Node>>();
   private readonly declValues = new Map<ts.Node, Value>();
+  /** valueOf results by node (top-level calls), so repeated questions get the same Value object. */
+  private readonly nodeValues = new Map<ts.Node, Value>();
 
   constructor(readonly sf: ts.SourceFile, readonly fileName: string) {}
 
@@ -51,6 +53,11 @@ export class FileValues {
   /** What an expression refers to. */
   valueOf(expr: ts.Node | undefined, depth = 0): Value {
     if (!expr || depth > 24) return UNKNOWN;
+    if (depth === 0) {
+      let v = this.nodeValues.get(expr);
+      if (!v) { v = this.valueOf(expr, 1); this.nodeValues.set(expr, v); }
+      return v;
+    }
     const e = ts.isExpression(expr) ? skipOuter(expr) : expr;
     switch (e.kind) {
       case ts.SyntaxKind.Identifier: {
