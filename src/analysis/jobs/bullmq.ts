@@ -11,7 +11,7 @@
  * metrics → `middleware`; `telemetry: new BullMQOtel(…)` or a registered BullMQ OpenTelemetry
  * instrumentation → `auto`.
  */
-import { ts } from '../ts';
+import { ts, skipOuter } from '../ts';
 import type { JobDraft, JobHelpers, JobRecognizer } from './types';
 import type { Project, ProjectFile } from '../project';
 import {
@@ -59,18 +59,24 @@ const bullmq: JobRecognizer = {
           return a ? { kind: 'auto', by: a } : undefined;
         };
         const queue = helpers.str(queueArg, file);
-        const queueParam = queue === undefined ? paramOf(queueArg, file) : undefined;
+        // new Worker(name, …) or new Worker(queue.name, …) with `name` / `queue` a parameter of a factory
+        const viaQueue = queueArg && ts.isPropertyAccessExpression(skipOuter(queueArg)) && (skipOuter(queueArg) as ts.PropertyAccessExpression).name.text === 'name';
+        const queueParam = queue === undefined
+          ? (viaQueue ? paramOf((skipOuter(queueArg) as ts.PropertyAccessExpression).expression, file) : paramOf(queueArg, file))
+          : undefined;
         const sites = queueParam ? callSitesOf(queueParam.fn, project, linker) : [];
+        const siteName = (arg: ts.Expression | undefined, f: ProjectFile): string | undefined =>
+          !arg ? undefined : viaQueue ? queueNameOf(arg, f, helpers) : helpers.str(arg, f);
         if (sites.length) {
           const procParam = paramOf(procArg, file);
           for (const site of sites) {
             const nameArg = site.call.arguments[queueParam!.index];
-            const name = (nameArg && helpers.str(nameArg, site.file)) ?? (nameArg ? sourceText(nameArg, site.file) : sourceText(queueArg, file));
+            const name = siteName(nameArg, site.file) ?? (nameArg ? sourceText(nameArg, site.file) : sourceText(queueArg, file));
             let handler: ts.Expression | undefined;
             let handlerDesc: string | undefined;
             if (procParam) handler = unwrapBind(site.call.arguments[procParam.index]);
             else if (procArg) handlerDesc = processorDescription(procArg, file, project, helpers);
-            out.push({ kind: 'bullmq', file: site.file, nameNode: calleeNameNode(site.call), name, handler, coverage: coverageFor(helpers.str(nameArg, site.file), handlerDesc) });
+            out.push({ kind: 'bullmq', file: site.file, nameNode: calleeNameNode(site.call), name, handler, coverage: coverageFor(siteName(nameArg, site.file), handlerDesc) });
           }
           continue;
         }
@@ -87,6 +93,14 @@ const bullmq: JobRecognizer = {
     return out;
   },
 };
+
+/** The name of a BullMQ `Queue` an expression holds (`new Queue('emails')` → 'emails'). */
+function queueNameOf(node: ts.Expression, file: ProjectFile, helpers: JobHelpers): string | undefined {
+  for (const r of helpers.linker.refsOf(node, file)) {
+    if (isMadeBy(r, MODULES, ['Queue', 'QueuePro'])) return helpers.str(r.v.node.arguments?.[0], r.file);
+  }
+  return undefined;
+}
 
 /** A processor given as a file path (sandboxed): how its exported function records, if it does. */
 function processorDescription(procArg: ts.Expression, file: ProjectFile, project: Project, helpers: JobHelpers): string | undefined {

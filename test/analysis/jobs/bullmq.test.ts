@@ -67,7 +67,7 @@ describe('BullMQ jobs', () => {
 
   it('workers made by a project factory are one job per call of the factory', () => checkInventory(ts`
     //- /src/lib/make-worker.ts
-    import { Worker, type Processor } from 'bullmq';
+    import { Worker, type Processor, type Queue } from 'bullmq';
     import { Histogram } from 'prom-client';
     const dur = new Histogram({ name: 'job_duration_seconds', help: 'h', labelNames: ['queue'] });
     export function makeWorker(queueName: string, processor: Processor) {
@@ -75,8 +75,15 @@ describe('BullMQ jobs', () => {
       worker.on('completed', (job) => dur.observe({ queue: queueName }, (job.finishedOn! - job.processedOn!) / 1000));
       return worker;
     }
+    export function createWorker(queue: Queue, fn: Processor) {
+      return new Worker(queue.name, fn);
+    }
     //- /src/main.ts
-    import { makeWorker } from './lib/make-worker';
+    import { Queue } from 'bullmq';
+    import { makeWorker, createWorker } from './lib/make-worker';
+    const invoices = new Queue('invoices');
+    createWorker(invoices, async (job) => job.data);
+  //^^^^^^^^^^^^ job bullmq invoices none
     makeWorker('orders', async (job) => job.data);
   //^^^^^^^^^^ job bullmq orders middleware
     makeWorker('refunds', async (job) => job.data);
