@@ -15,7 +15,7 @@
  * instantiated per call (Nest providers are created once by the container); factories called once
  * at start-up; memoized creation (`register.getSingleMetric(name) ?? new Counter(…)`,
  * `if (!counter) counter = new Counter(…)`, `cache.set(name, new Counter(…))`, creation inside a
- * `try` that handles the duplicate); metrics registered in a registry created in the same function
+ * `try` that handles the duplicate, lazy singleton getters `if (instance) return instance; instance = create()`); metrics registered in a registry created in the same function
  * (a batch job's per-run registry pushed to a Pushgateway); batch scripts (one run per process).
  * @invalid
  * ```ts
@@ -222,7 +222,49 @@ function isGuarded(node: ts.Node, stop: ts.Node | undefined): boolean {
     if (ts.isCallExpression(n) && child !== n.expression && memberName(n.expression) === 'set') return true;
     if (ts.isTryStatement(n) && child === n.tryBlock && n.catchClause) return true;
   }
-  return false;
+  return !!stop && isFunctionLike(stop) && isLazyInit(stop, node);
+}
+
+/**
+ * A lazy singleton: the function returns early when something is already set, and stores what it
+ * builds outside itself (`if (instance) return instance; instance = create(); return instance;`).
+ */
+function isLazyInit(fn: ts.FunctionLikeDeclaration, node: ts.Node): boolean {
+  const body = fn.body;
+  if (!body || !ts.isBlock(body)) return false;
+  const earlyReturn = body.statements.some((st) => st.end <= node.pos && ts.isIfStatement(st) && containsReturn(st.thenStatement));
+  if (!earlyReturn) return false;
+  let storesOutside = false;
+  const visit = (n: ts.Node): void => {
+    if (storesOutside || (n !== body && (isFunctionLike(n) || ts.isClassLike(n)))) return;
+    if (ts.isBinaryExpression(n) && (n.operatorToken.kind === ts.SyntaxKind.EqualsToken || n.operatorToken.kind === ts.SyntaxKind.QuestionQuestionEqualsToken || n.operatorToken.kind === ts.SyntaxKind.BarBarEqualsToken)) {
+      const left = skipOuter(n.left);
+      if (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) storesOutside = true;
+      // an identifier declared outside the function: a module or closure variable
+      else if (ts.isIdentifier(left) && !findLocalDeclaration(fn, left.text)) storesOutside = true;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(body);
+  return storesOutside;
+}
+
+function containsReturn(n: ts.Node): boolean {
+  if (ts.isReturnStatement(n)) return true;
+  if (isFunctionLike(n) || ts.isClassLike(n)) return false;
+  return !!ts.forEachChild(n, (c) => containsReturn(c) || undefined);
+}
+
+function findLocalDeclaration(fn: ts.FunctionLikeDeclaration, name: string): boolean {
+  if (fn.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === name)) return true;
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || (n !== fn.body && (isFunctionLike(n) || ts.isClassLike(n)))) return;
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name) { found = true; return; }
+    ts.forEachChild(n, visit);
+  };
+  if (fn.body) visit(fn.body);
+  return found;
 }
 
 /** The per-call reason of the nearest enclosing function (or per-call class, for fields and constructors), unless the creation is memoized. */

@@ -14,9 +14,11 @@
  * recording rules rely on — `rate()` is meant for `_total` counters, `histogram_quantile()` reads
  * `_bucket` series, and mixed units (`_ms` next to `_seconds`) make every query that combines them wrong.
  * @notes
- * Names built at run time (from a parameter, an unknown prefix) are not checked. A duplicate is
- * reported only between prom-client definitions of the same package (the nearest `package.json`)
- * that use the default registry; a definition with its own `registers` is left alone.
+ * Names built at run time (from a parameter, an unknown prefix) and the positional form of old
+ * prom-client versions are not checked. A duplicate is reported only between prom-client
+ * definitions made once (at module level or in class fields) in the same package (the nearest
+ * `package.json`) and the default registry; a definition with its own `registers`, one inside a
+ * function (see `metric-created-per-call`) and a compiled copy of a source file are left alone.
  * @invalid
  * ```ts
  * import { Counter, Histogram } from 'prom-client';
@@ -40,7 +42,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ts, skipOuter, objectProperty } from '../ts';
+import { ts, skipOuter, objectProperty, isFunctionLike } from '../ts';
 import { defineRule } from '../rule';
 import { metricSites, type MetricSite } from '../metric-sites';
 import { stringOf } from '../strings';
@@ -93,7 +95,7 @@ export default defineRule({
         if (!site.config || site.config.properties.some((p) => ts.isSpreadAssignment(p))) continue;
         if (name !== undefined) {
           checkPromName(name, site.type, (m) => report(nameNode, m));
-          if (PROM_NAME.test(name) && !objectProperty(site.config, 'registers')) promDefs.push({ site, name, nameNode });
+          if (PROM_NAME.test(name) && !objectProperty(site.config, 'registers') && !insideFunction(site.node)) promDefs.push({ site, name, nameNode });
         }
         const label = name ?? 'metric';
         const helpExpr = objectProperty(site.config, 'help');
@@ -113,7 +115,9 @@ export default defineRule({
       if (!byName.has(key)) byName.set(key, []);
       byName.get(key)!.push(d);
     }
-    for (const defs of byName.values()) {
+    for (const all of byName.values()) {
+      // a compiled copy next to its source (src/metrics.ts and lib/metrics.js) is the same definition
+      const defs = all.filter((d) => !all.some((o) => o !== d && isCompiledCopy(d.site.file, o.site.file)));
       if (defs.length < 2) continue;
       for (const d of defs) {
         const others = defs.filter((o) => o !== d).map((o) => { const p = o.site.file.position(o.site.node); return `${o.site.file.rel}:${p.line}`; });
@@ -161,6 +165,17 @@ function checkLabels(site: MetricSite, file: ProjectFile, label: string, report:
     else if (l === 'le' && site.type === 'histogram') report(el, `Label name le of histogram ${label} is reserved for bucket bounds (prom-client throws at start-up)`);
     else if (l === 'quantile' && site.type === 'summary') report(el, `Label name quantile of summary ${label} is reserved for quantiles (prom-client throws at start-up)`);
   }
+}
+
+function insideFunction(node: ts.Node): boolean {
+  for (let n = node.parent; n; n = n.parent) if (isFunctionLike(n)) return true;
+  return false;
+}
+
+/** `js` is the JavaScript output of `ts` (same file name, .js/.cjs/.mjs next to .ts/.mts/.cts elsewhere in the project). */
+function isCompiledCopy(js: ProjectFile, source: ProjectFile): boolean {
+  const stem = (f: ProjectFile) => path.basename(f.abs).replace(/\.[cm]?[jt]sx?$/, '');
+  return /\.[cm]?jsx?$/.test(js.abs) && /\.[cm]?tsx?$/.test(source.abs) && stem(js) === stem(source);
 }
 
 /** The directory of the nearest package.json at or above the file (within the project root). */

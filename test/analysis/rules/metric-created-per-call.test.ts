@@ -153,6 +153,23 @@ describe('rule metric-created-per-call', () => {
           await new Pushgateway('http://pushgateway:9091', {}, registry).pushAdd({ jobName: 'hourly' });
         });
       `,
+      // a lazy singleton getter called per request
+      ts`
+        //- /src/metrics.ts
+        import { Counter } from 'prom-client';
+        let instance: { hits: Counter } | undefined;
+        function create() { return { hits: new Counter({ name: 'hits_total', help: 'Hits' }) }; }
+        export function getMetrics() {
+          if (instance) return instance;
+          instance = create();
+          return instance;
+        }
+        //- /src/app.ts
+        import express from 'express';
+        import { getMetrics } from './metrics';
+        const app = express();
+        app.get('/', (req, res) => { getMetrics().hits.inc(); res.end(); });
+      `,
       // look-alikes: another library's Counter, a function that is never called per request
       ts`
         import express from 'express';

@@ -109,6 +109,20 @@ describe('rule metric-naming', () => {
         export const dur = meter.createHistogram('http.server.request.duration', { unit: 's' });
         export const m = new Map<string, number>(); m.set('x', 1);
       `,
+      // a compiled copy of the source; definitions inside factories; the old positional API
+      ts`
+        //- /src/metrics.ts
+        import { Counter } from 'prom-client';
+        export const r = new Counter({ name: 'http_requests_total', help: 'Requests' });
+        //- /lib/metrics.js
+        const { Counter } = require('prom-client');
+        exports.r = new Counter({ name: 'http_requests_total', help: 'Requests' });
+        //- /src/server.ts
+        import { Counter } from 'prom-client';
+        export function serverMetrics() { return new Counter({ name: 'jobs_total', help: 'Jobs' }); }
+        export function workerMetrics() { return new Counter({ name: 'jobs_total', help: 'Jobs' }); }
+        export const legacy = new Counter('throughput' as never, 'Requests served' as never);
+      `,
       // one package each: a monorepo's two services may both define http_requests_total
       ts`
         //- /services/a/package.json

@@ -263,6 +263,24 @@ describe('rule span-not-ended', () => {
           }
         }
       `,
+      // ended in an overridden res.send; a project's own tracer class; a callback-style project tracer
+      ts`
+        import { trace, context, ROOT_CONTEXT, type Tracer } from '@opentelemetry/api';
+        export function middleware(tracer: Tracer) {
+          return (req: any, res: any, next: any) => {
+            const span = tracer.startSpan(\`\${req.method} \${req.path}\`);
+            const originalSend = res.send;
+            res.send = function send(...args: any[]) { span.end(); originalSend.apply(res, args); };
+            context.with(trace.setSpan(ROOT_CONTEXT, span), next);
+          };
+        }
+        class TracingService {
+          spans: string[] = [];
+          startSpan(op: string) { this.spans.push(op); return op; }
+        }
+        const mine = new TracingService();
+        mine.startSpan('http.request');
+      `,
       // OpenTracing / dd-trace spans end with finish()
       ts`
         import tracer from 'dd-trace';
