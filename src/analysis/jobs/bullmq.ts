@@ -16,7 +16,7 @@ import type { JobDraft, JobHelpers, JobRecognizer } from './types';
 import type { Project, ProjectFile } from '../project';
 import {
   ListenerIndex, callSitesOf, calleeNameNode, isMadeBy, methodName, methodsOf, nestDecorator, objectLiteralOf, paramOf,
-  processorFileHandler, propertyOf, resolvesTo, sourceText, isCallable, isPathArgument, unwrapBind,
+  processorFileHandler, propertyOf, resolvesTo, sourceText, isCallable, isPathArgument, unwrapBind, constructorSites,
 } from './common';
 import { isModuleExport } from '../values';
 
@@ -64,9 +64,27 @@ const bullmq: JobRecognizer = {
         const queueParam = queue === undefined
           ? (viaQueue ? paramOf((skipOuter(queueArg) as ts.PropertyAccessExpression).expression, file) : paramOf(queueArg, file))
           : undefined;
-        const sites = queueParam ? callSitesOf(queueParam.fn, project, linker) : [];
         const siteName = (arg: ts.Expression | undefined, f: ProjectFile): string | undefined =>
           !arg ? undefined : viaQueue ? queueNameOf(arg, f, helpers) : helpers.str(arg, f);
+        if (queueParam && ts.isConstructorDeclaration(queueParam.fn)) {
+          // class EmailWorker extends BaseWorker { constructor() { super('email'); } process(job) {…} }
+          const ctorSites = constructorSites(queueParam.fn, project, linker);
+          for (const site of ctorSites) {
+            const nameArg = site.args[queueParam.index];
+            const name = siteName(nameArg, site.file) ?? (nameArg ? sourceText(nameArg, site.file) : sourceText(queueArg, file));
+            let handler: ts.Node | undefined;
+            const procParam = paramOf(procArg, file);
+            const proc = procArg ? skipOuter(unwrapBind(procArg)) : undefined;
+            if (procParam) handler = unwrapBind(site.args[procParam.index]);
+            else if (site.subclass && proc && ts.isPropertyAccessExpression(proc) && proc.expression.kind === ts.SyntaxKind.ThisKeyword) {
+              handler = methodsOf(site.subclass).find((m) => methodName(m) === proc.name.text);
+            }
+            const handlerDesc = handler ? undefined : procArg ? helpers.instr.describe(unwrapBind(procArg), file) : undefined;
+            out.push({ kind: 'bullmq', file: site.file, nameNode: site.node, name, handler, coverage: coverageFor(siteName(nameArg, site.file), handlerDesc) });
+          }
+          if (ctorSites.length) continue;
+        }
+        const sites = queueParam ? callSitesOf(queueParam.fn, project, linker) : [];
         if (sites.length) {
           const procParam = paramOf(procArg, file);
           for (const site of sites) {

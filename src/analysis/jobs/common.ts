@@ -392,3 +392,41 @@ export function processorFileHandler(node: ts.Node, file: ProjectFile, project: 
   for (const r of helpers.linker.exportRefs(target, 'default')) if (r.v.k === 'fn') return { fn: r.v.node, file: r.file };
   return undefined;
 }
+
+/** Where a class constructor's arguments come from: `new C(…)` and `super(…)` in subclasses. */
+export interface ConstructorSite {
+  file: ProjectFile;
+  node: ts.NewExpression | ts.CallExpression;
+  args: readonly ts.Expression[];
+  /** For `super(…)`: the subclass that calls it. */
+  subclass?: ts.ClassLikeDeclaration;
+}
+
+export function constructorSites(ctor: ts.ConstructorDeclaration, project: Project, linker: Linker, limit = 30): ConstructorSite[] {
+  const cls = ctor.parent;
+  const name = cls.name?.text;
+  if (!name) return [];
+  const out: ConstructorSite[] = [];
+  const isTarget = (expr: ts.Expression, file: ProjectFile) => {
+    const e = skipOuter(expr);
+    const written = ts.isIdentifier(e) ? e.text : memberName(e);
+    return written === name && linker.refsOf(e, file).some((r) => r.v.k === 'class' && r.v.node === cls);
+  };
+  for (const file of project.files.values()) {
+    for (const n of file.newExpressions) {
+      if (out.length < limit && isTarget(n.expression, file)) out.push({ file, node: n, args: n.arguments ?? [] });
+    }
+    for (const sub of file.classes) {
+      const ext = sub.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+      if (!ext || !isTarget(ext.expression, file)) continue;
+      const subCtor = sub.members.find(ts.isConstructorDeclaration);
+      for (const s of subCtor?.body?.statements ?? []) {
+        const e = ts.isExpressionStatement(s) ? skipOuter(s.expression) : undefined;
+        if (e && ts.isCallExpression(e) && e.expression.kind === ts.SyntaxKind.SuperKeyword && out.length < limit) {
+          out.push({ file, node: e, args: e.arguments, subclass: sub });
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -134,6 +134,37 @@ describe('BullMQ jobs', () => {
     }
   `));
 
+  it('a base worker class named by its subclasses (super(queue)) and processing with their methods', () => checkInventory(ts`
+    //- /src/base.worker.ts
+    import { Worker, type Job } from 'bullmq';
+    export abstract class BaseWorker {
+      protected worker: Worker;
+      constructor(queueName: string) {
+        this.worker = new Worker(queueName, this.process.bind(this), { connection: {} });
+      }
+      abstract process(job: Job): Promise<unknown>;
+    }
+    //- /src/workers.ts
+    import type { Job } from 'bullmq';
+    import { Counter } from 'prom-client';
+    import { BaseWorker } from './base.worker';
+    const sent = new Counter({ name: 'emails_sent_total', help: 'h' });
+    export class EmailWorker extends BaseWorker {
+      constructor() {
+        super('email');
+      //^^^^^ job bullmq email handler
+      }
+      async process(job: Job) { sent.inc(); return job.id; }
+    }
+    export class SmsWorker extends BaseWorker {
+      constructor() {
+        super('sms');
+      //^^^^^ job bullmq sms none
+      }
+      async process(job: Job) { return job.id; }
+    }
+  `, '/src/workers.ts'));
+
   it('listeners attached by a project helper that receives the worker', () => checkInventory(ts`
     //- /src/worker.ts
     import { Worker } from 'bullmq';
