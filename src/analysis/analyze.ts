@@ -71,15 +71,27 @@ export class Analyzer {
   update(abs: string, text: string): void {
     this.noteSyntaxErrors(this.project.addFile({ abs, rel: toRel(this.root, abs), text }, this.options.visitors));
     this.cached = undefined;
+    this.resolved = undefined;
   }
 
   remove(abs: string): void {
     this.project.removeFile(abs);
     this.cached = undefined;
+    this.resolved = undefined;
   }
 
-  get linker(): Linker { return this.compute().linker; }
-  get instrumentation(): Instrumentation { return this.compute().instr; }
+  /** Value resolution over the current files (cheap: memoized lazily, no inventory needed). */
+  get linker(): Linker { return this.resolution().linker; }
+  get instrumentation(): Instrumentation { return this.resolution().instr; }
+
+  private resolved?: { linker: Linker; instr: Instrumentation };
+  private resolution(): { linker: Linker; instr: Instrumentation } {
+    if (!this.resolved) {
+      const linker = new Linker(this.project);
+      this.resolved = { linker, instr: new Instrumentation(linker) };
+    }
+    return this.resolved;
+  }
 
   inventory(): Inventory { return this.compute().inventory; }
 
@@ -88,8 +100,7 @@ export class Analyzer {
 
   private compute(): Computed {
     if (this.cached) return this.cached;
-    const linker = new Linker(this.project);
-    const instr = new Instrumentation(linker);
+    const { linker, instr } = this.resolution();
     const errors = [...this.errors];
     const str = (n: ts.Node | undefined, f: ProjectFile) => stringOf(n, f, linker);
 

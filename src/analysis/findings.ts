@@ -25,6 +25,11 @@ export interface FindingsOptions {
   reportUnusedIgnores?: boolean;
   /** Only findings in these files (absolute paths): the editor re-checks the edited file. */
   files?: string[];
+  /**
+   * Only the per-file (visitor) rules, without linking the whole project: what an editor runs on
+   * every keystroke; the inventory-based rules follow when the project is re-linked.
+   */
+  visitorsOnly?: boolean;
 }
 
 export interface FindingsResult {
@@ -55,7 +60,8 @@ export function resolveRules(config: TelltaleConfig | undefined, only?: string[]
 
 export function runRules(analyzer: Analyzer, options: FindingsOptions = {}): FindingsResult {
   const enabled = resolveRules(options.config, options.only, options.rules);
-  const computed = analyzer.details();
+  const computed = options.visitorsOnly ? undefined : analyzer.details();
+  const linker = analyzer.linker, instr = analyzer.instrumentation;
   const project = analyzer.project;
   const findings: Finding[] = [];
   const errors: AnalysisError[] = [];
@@ -75,7 +81,7 @@ export function runRules(analyzer: Analyzer, options: FindingsOptions = {}): Fin
 
   // Project-level checks
   for (const { rule, severity, options: ruleOptions } of enabled) {
-    if (!rule.check) continue;
+    if (!rule.check || !computed) continue;
     try {
       rule.check({
         project, analysis: computed, options: ruleOptions,
@@ -96,7 +102,7 @@ export function runRules(analyzer: Analyzer, options: FindingsOptions = {}): Fin
       const byKind = new Map<ts.SyntaxKind, Array<{ fn: (n: ts.Node, c: RuleContext) => void; ctx: RuleContext; id: string }>>();
       for (const { rule, severity, options: ruleOptions } of active) {
         const ctx: RuleContext = {
-          file, project, linker: computed.linker, instr: computed.instr, options: ruleOptions,
+          file, project, linker, instr, options: ruleOptions,
           report: (node, message, data) => findings.push(toFinding(file, node, node, rule, severity, message, data)),
           reportRange: (node, endNode, message, data) => findings.push(toFinding(file, node, endNode, rule, severity, message, data)),
         };
