@@ -85,7 +85,7 @@ function isBrowserFile(file: ProjectFile): boolean {
   for (const m of file.importedModules) if (BROWSER_MODULES.test(m)) return true;
   const dirs = path.posix.dirname(file.rel).split('/');
   if (dirs.some((d) => BROWSER_DIRS.has(d))) return true;
-  return /\b(window|document)\.\w/.test(file.sf.text);
+  return /\bwindow\.\w|\bdocument\.(getElementById|querySelector|addEventListener|body|title|cookie|createElement|documentElement)\b/.test(file.sf.text);
 }
 
 /** `setInterval(() => { if (done) clearInterval(t) }, 100)`: a wait that ends itself. */

@@ -7,8 +7,9 @@
  * What: a module-level call of a project function — `main()`, `void main()`, `await main()`,
  * `main().catch(…)` / `.then(…)` / `.finally(…)`, inside `if (require.main === module)` or an
  * `import.meta` guard — or an IIFE. `main`/`run` win when there are several calls.
- * Not: files that only export, and files other project files import (a module, not an entry
- * point) unless the call is guarded by `require.main === module` / `import.meta`.
+ * Not: files that only export, files that start a server (`listen`, `createServer`,
+ * `NestFactory`), and files other project files import (a module, not an entry point) unless the
+ * call is guarded by `require.main === module` / `import.meta`.
  * Line: the called function's name (the IIFE's start). Name: the file's base name (`index` → its
  * folder). Handler: the main function (coverage followed into other files).
  */
@@ -29,7 +30,7 @@ const script: JobRecognizer = {
     const out: JobDraft[] = [];
     const candidates: Array<{ file: ProjectFile; entry: EntryCall }> = [];
     for (const file of project.files.values()) {
-      if (!isScriptPath(file.rel)) continue;
+      if (!isScriptPath(file.rel) || startsServer(file)) continue;
       const entry = entryCall(file, helpers);
       if (entry) candidates.push({ file, entry });
     }
@@ -54,6 +55,12 @@ export function isScriptPath(rel: string): boolean {
   const base = parts[parts.length - 1].replace(/\.[cm]?[jt]sx?$/, '');
   if (parts.slice(0, -1).some((d) => SCRIPT_DIRS.has(d))) return true;
   return SCRIPT_NAME.test(base);
+}
+
+/** `bin/server.ts` that listens is the server's entry point, not a batch script. */
+function startsServer(file: ProjectFile): boolean {
+  if (file.callsByName.has('listen') || file.callsByName.has('createServer')) return true;
+  return /\bNestFactory\b/.test(file.sf.text);
 }
 
 function scriptName(rel: string): string {

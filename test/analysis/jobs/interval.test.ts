@@ -141,5 +141,9 @@ describe('long-lived setInterval jobs', () => {
     setInterval(() => fetch('/api/ping'), 5000);
     //- /src/widget.ts
     window.setInterval(() => document.title, 1000);
+    //- /src/repo.ts
+    export async function save(document: { save(): Promise<void> }) { await document.save(); }
+    setInterval(function compactStore() { return 1; }, 1000);
+  //^^^^^^^^^^^ job interval compactStore none
   `, '/src/app.ts'));
 });

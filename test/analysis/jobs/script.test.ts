@@ -104,6 +104,10 @@ describe('batch script jobs', () => {
     //- /jobs/config.ts
     import { config } from 'dotenv';
     config();
+    //- /bin/server.ts
+    import express from 'express';
+    async function main() { express().listen(3000); }
+    main();
   `, '/src/main.ts'));
 
   it('one entry per file: main/run preferred over other top-level calls', () => checkInventory(ts`
