@@ -128,6 +128,13 @@ describe('runtime: exposition parser', () => {
     assert.equal(p.samples[1].value, 2);
   });
 
+  it('does not confuse names that are prefixes of each other (name and label-name reuse)', () => {
+    const p = parseExposition('foo 1\nfoo_bar 2\nfoo 3\nm{a="1",b="2"} 1\nm{ab="1",b="2"} 2\nm{a="1"} 3\nm{b="1",a="2"} 4\n');
+    assert.deepEqual(p.errors, []);
+    assert.deepEqual(p.samples.map((s) => s.name), ['foo', 'foo_bar', 'foo', 'm', 'm', 'm', 'm']);
+    assert.deepEqual(p.samples.slice(3).map((s) => s.labels), [{ a: '1', b: '2' }, { ab: '1', b: '2' }, { a: '1' }, { b: '1', a: '2' }]);
+  });
+
   it('maps content types and builds stable series keys', () => {
     assert.equal(formatOfContentType('application/openmetrics-text; version=1.0.0; charset=utf-8'), 'openmetrics');
     assert.equal(formatOfContentType('text/plain; version=0.0.4'), 'prometheus');

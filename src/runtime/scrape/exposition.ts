@@ -140,6 +140,8 @@ export function parseExposition(text: string, options: ParseOptions = {}): Expos
   const maxErrors = options.maxErrors ?? 100;
   const known = options.known;
   let nextBackslash = text.indexOf('\\');
+  let prevName = '';
+  const prevLabels: string[] = [];
   const families = new Map<string, MetricFamily>();
   const samples: Sample[] = [];
   const errors: ParseError[] = [];
@@ -177,15 +179,21 @@ export function parseExposition(text: string, options: ParseOptions = {}): Expos
   /** Parses a label set starting after '{'; returns the position after '}'. */
   const parseLabels = (start: number, labels: Labels): number => {
     let p = start;
-    for (;;) {
+    for (let li = 0; ; li++) {
       let c = text.charCodeAt(p);
       while (!om && (c === C_SP || c === C_TAB)) c = text.charCodeAt(++p);
       if (c === C_RBRACE) return p + 1;
-      if (!isLabelStart(c)) fail(p >= lineEnd ? 'unterminated label set' : `invalid label name at column ${p - (pos) + 1}`);
-      const ns = p;
-      p++;
-      while (p < lineEnd && isLabelChar(text.charCodeAt(p))) p++;
-      const lname = text.slice(ns, p);
+      // Label names repeat line after line in the same order: try the previous line's one first.
+      let lname = prevLabels[li];
+      if (lname !== undefined && text.startsWith(lname, p) && !isLabelChar(text.charCodeAt(p + lname.length))) {
+        p += lname.length;
+      } else {
+        if (!isLabelStart(c)) fail(p >= lineEnd ? 'unterminated label set' : `invalid label name at column ${p - (pos) + 1}`);
+        const ns = p;
+        p++;
+        while (p < lineEnd && isLabelChar(text.charCodeAt(p))) p++;
+        lname = prevLabels[li] = text.slice(ns, p);
+      }
       c = text.charCodeAt(p);
       while (!om && (c === C_SP || c === C_TAB)) c = text.charCodeAt(++p);
       if (c !== C_EQ) fail(`expected '=' after label name '${lname}'`);
@@ -282,11 +290,20 @@ export function parseExposition(text: string, options: ParseOptions = {}): Expos
 
   const parseSample = (): void => {
     let p = pos;
-    let c = text.charCodeAt(p);
-    if (!isNameStart(c)) fail(`invalid metric name at the start of the line`);
-    p++;
-    while (p < lineEnd && isNameChar(text.charCodeAt(p))) p++;
-    const name = text.slice(pos, p);
+    let c: number;
+    let name: string;
+    // Lines of one family repeat its name: reuse the previous name when the line starts with it.
+    const n = prevName.length;
+    if (n && text.startsWith(prevName, p) && !isNameChar(text.charCodeAt(p + n))) {
+      name = prevName;
+      p += n;
+    } else {
+      c = text.charCodeAt(p);
+      if (!isNameStart(c)) fail(`invalid metric name at the start of the line`);
+      p++;
+      while (p < lineEnd && isNameChar(text.charCodeAt(p))) p++;
+      name = prevName = text.slice(pos, p);
+    }
     let labels: Labels | undefined;
     c = text.charCodeAt(p);
     if (!om && (c === C_SP || c === C_TAB)) {
