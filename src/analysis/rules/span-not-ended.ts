@@ -12,7 +12,10 @@
  * or returned early, and the span's memory is held until the process exits. End spans in `finally`.
  * @notes
  * Not reported: spans returned to the caller, stored (`this.span = …`, `map.set(id, span)`) or passed
- * to another function (`finishSpan(span)`), which then own them; `startActiveSpan` and `startSpan`
+ * to another function that may end them (`finishSpan(span)`, a library call), which then owns them.
+ * Passing a span to a project helper that only reads it (`recordError(span, err)`), or to a
+ * caller-supplied callback while this function also ends it somewhere (`await fn(span)` in a
+ * tracing wrapper), keeps the ownership here; `startActiveSpan` and `startSpan`
  * methods of the project's own wrappers (the wrapper is analysed where it calls the tracer);
  * Sentry's `startSpan(ctx, callback)` and v7 `startActiveSpan`, which end the span themselves.
  *
@@ -75,6 +78,7 @@ import { ts, skipOuter, isFunctionLike, memberName } from '../ts';
 import { defineRule, type RuleContext } from '../rule';
 import { findLeaks, type Leak } from '../flow';
 import { stringOf } from '../strings';
+import type { ProjectFile } from '../project';
 
 const START_SPAN = new Set(['startSpan', 'startInactiveSpan']);
 const START_ACTIVE = new Set(['startActiveSpan', 'startSpanManual']);
@@ -144,10 +148,12 @@ export default defineRule({
 });
 
 function spanLabel(call: ts.CallExpression, ctx: RuleContext): string {
-  const name = stringOf(call.arguments[0], ctx.file, ctx.linker);
+  const arg = call.arguments[0];
+  const name = stringOf(arg, ctx.file, ctx.linker);
   if (name !== undefined) return `'${name}'`;
-  const p = call.parent;
-  return ts.isVariableDeclaration(p) && ts.isIdentifier(p.name) ? p.name.text : 'span';
+  // a computed name: show the expression
+  const text = arg ? arg.getText(ctx.file.sf).replace(/\s+/g, ' ') : '';
+  return text && text.length <= 40 && !text.includes('`') ? `\`${text}\`` : '(unnamed)';
 }
 
 function message(label: string, leak: Leak | 'never', ctx: RuleContext): string {
@@ -199,12 +205,15 @@ function tracker(decl: ts.VariableDeclaration | ts.ParameterDeclaration, root: t
   const values = ctx.file.values;
   const isSpan = (n: ts.Node): n is ts.Identifier => ts.isIdentifier(n) && n.text === name && values.declarationOf(n) === decl;
   let escapes = false;
+  let handedToCallback = false;
   /** Local helpers (`const done = () => span.end()`, `function done() { span.end() }`) by declaration. */
   const helpers = new Set<ts.Node>();
   const endCalls: ts.CallExpression[] = [];
   const visit = (n: ts.Node): void => {
     if (ts.isIdentifier(n) && isSpan(n) && n !== decl.name) {
-      if (escapesAt(n)) escapes = true;
+      const use = escapesAt(n, ctx);
+      if (use === 'escapes') escapes = true;
+      else if (use === 'callback') handedToCallback = true;
     }
     if (ts.isCallExpression(n) && isEndCall(n, isSpan)) endCalls.push(n);
     ts.forEachChild(n, visit);
@@ -244,6 +253,8 @@ function tracker(decl: ts.VariableDeclaration | ts.ParameterDeclaration, root: t
     if (ts.isPrefixUnaryExpression(cond) && cond.operator === ts.SyntaxKind.ExclamationToken && isSpan(skipOuter(cond.operand))) return 'absent';
     return undefined;
   };
+  // handed to a caller-supplied callback: the callback owns it unless this function ends it somewhere
+  if (handedToCallback && endCalls.length === 0) escapes = true;
   return { escapes, everReleased: endCalls.length > 0, releases, guard };
 }
 
@@ -253,26 +264,70 @@ function isEndCall(call: ts.CallExpression, isSpan: (n: ts.Node) => boolean): bo
   return name !== undefined && END_METHODS.has(name) && (ts.isPropertyAccessExpression(c) || ts.isElementAccessExpression(c)) && isSpan(skipOuter(c.expression));
 }
 
-/** Is this use of the span variable one that hands it to someone else (return, store, pass)? */
-function escapesAt(id: ts.Identifier): boolean {
+/**
+ * Is this use of the span variable one that hands it to someone else (return, store, pass)?
+ * 'callback': passed to a function received as a parameter (a wrapper's user callback);
+ * passing it to a project helper that only reads it (`recordError(span, err)`) is not an escape.
+ */
+function escapesAt(id: ts.Identifier, ctx: RuleContext): 'escapes' | 'callback' | undefined {
+  const use = useOf(id);
+  if (use !== 'argument') return use ? 'escapes' : undefined;
+  let n: ts.Node = id;
+  while (ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isNonNullExpression(n.parent)) n = n.parent;
+  const call = n.parent as ts.CallExpression;
+  const callee = skipOuter(call.expression);
+  if (ts.isIdentifier(callee)) {
+    const d = ctx.file.values.declarationOf(callee);
+    if (d && ts.isParameter(d)) return 'callback';
+  }
+  const fns = ctx.linker.functionsOf(callee, ctx.file);
+  const index = call.arguments.indexOf(n as ts.Expression);
+  if (fns.length && fns.every((f) => !takesOwnership(f.fn, index, f.file.values))) return undefined;
+  return 'escapes';
+}
+
+/** Does a project function end, store, return or pass on its `index`-th parameter? (conservatively yes) */
+function takesOwnership(fn: ts.FunctionLikeDeclaration, index: number, values: ProjectFile['values']): boolean {
+  const param = fn.parameters[index];
+  if (!param || !ts.isIdentifier(param.name) || !fn.body || param.dotDotDotToken) return true;
+  const name = param.name.text;
+  let owns = false;
+  const visit = (n: ts.Node): void => {
+    if (owns) return;
+    if (ts.isIdentifier(n) && n.text === name && n !== param.name && values.declarationOf(n) === param) {
+      const p = n.parent;
+      if ((ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) && p.expression === n) {
+        const m = memberName(p);
+        if (m && END_METHODS.has(m)) owns = true;
+      } else if (useOf(n) !== undefined) owns = true;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(fn.body);
+  return owns;
+}
+
+/** How a reference uses the span: undefined for reads (members, tests), 'argument' when passed to a call, else 'other'. */
+function useOf(id: ts.Identifier): 'argument' | 'other' | undefined {
   let n: ts.Node = id;
   while (ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isNonNullExpression(n.parent)) n = n.parent;
   const p = n.parent;
-  if ((ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) && p.expression === n) return false;
-  if (ts.isPrefixUnaryExpression(p) || ts.isTypeOfExpression(p)) return false;
-  if (ts.isIfStatement(p) || ts.isWhileStatement(p)) return false;
-  if (ts.isConditionalExpression(p) && p.condition === n) return false;
+  if ((ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) && p.expression === n) return undefined;
+  if (ts.isPrefixUnaryExpression(p) || ts.isTypeOfExpression(p)) return undefined;
+  if (ts.isIfStatement(p) || ts.isWhileStatement(p)) return undefined;
+  if (ts.isConditionalExpression(p) && p.condition === n) return undefined;
   if (ts.isBinaryExpression(p)) {
     const op = p.operatorToken.kind;
     if (op === ts.SyntaxKind.EqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken ||
-      op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.InstanceOfKeyword) return false;
-    if ((op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) && p.left === n) return false;
+      op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.InstanceOfKeyword) return undefined;
+    if ((op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) && p.left === n) return undefined;
   }
   if (ts.isCallExpression(p) && p.expression !== n) {
     const name = memberName(p.expression) ?? (ts.isIdentifier(p.expression) ? p.expression.text : undefined);
-    if (name && NON_OWNING.has(name)) return false;
+    if (name && NON_OWNING.has(name)) return undefined;
+    return 'argument';
   }
-  return true;
+  return 'other';
 }
 
 function containsCall(node: ts.Node, name: string): boolean {

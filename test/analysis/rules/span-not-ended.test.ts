@@ -115,6 +115,28 @@ describe('rule span-not-ended', () => {
           }
         }
       `,
+      // a wrapper that lends the span to its callback still has to end it; a helper that only records on it does not end it
+      ts`
+        import { trace, SpanStatusCode, type Span } from '@opentelemetry/api';
+        const tracer = trace.getTracer('svc');
+        function recordError(span: Span, err: unknown) {
+          span.recordException(err as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+        }
+        export function traceAsync<T>(name: string, fn: (span: Span) => Promise<T>): Promise<T> {
+          return tracer.startActiveSpan(name, async (span) => {
+        //              ^^^^^^^^^^^^^^^ Span \`name\` is not ended when the error is thrown at line 15
+            try {
+              const result = await fn(span);
+              span.end();
+              return result;
+            } catch (err) {
+              recordError(span, err);
+              throw err;
+            }
+          });
+        }
+      `,
       // CommonJS, tracer from the API package under another name
       ts`
         //- /src/worker.js
@@ -280,6 +302,16 @@ describe('rule span-not-ended', () => {
         }
         const mine = new TracingService();
         mine.startSpan('http.request');
+      `,
+      // handed to a helper that ends it
+      ts`
+        import { trace, type Span } from '@opentelemetry/api';
+        const tracer = trace.getTracer('svc');
+        function finishSpan(span: Span, ok: boolean) { span.setAttribute('ok', ok); span.end(); }
+        export async function work(run: () => Promise<boolean>) {
+          const span = tracer.startSpan('work');
+          finishSpan(span, await run());
+        }
       `,
       // OpenTracing / dd-trace spans end with finish()
       ts`
