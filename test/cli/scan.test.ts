@@ -43,7 +43,7 @@ describe('telltale scan / inventory (CLI contract)', () => {
     const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'test/fixtures/sarif/sarif-schema-2.1.0.json'), 'utf8'));
     const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
     const validate = ajv.compile(schema);
-    assert.ok(validate(sarif), JSON.stringify(validate.errors?.slice(0, 5), null, 1));
+    assert.ok(validate(JSON.parse(r.stdout)), JSON.stringify(validate.errors?.slice(0, 5), null, 1));
     const run = sarif.runs[0];
     const rule = run.tool.driver.rules.find((x: { id: string }) => x.id === 'uninstrumented-route');
     assert.match(rule.helpUri, /docs\/rules\/uninstrumented-route\.md$/);
