@@ -9,7 +9,7 @@
  * Coverage beyond the processor: `queue.on('completed' | 'failed' | 'active' | 'global:…', fn)`
  * or `@OnQueue…` / `@OnGlobalQueue…` methods recording metrics → `middleware`.
  */
-import { ts, skipOuter } from '../ts';
+import { ts, skipOuter, decoratorsOf, decoratorCall } from '../ts';
 import type { JobDraft, JobHelpers, JobRecognizer } from './types';
 import type { Project, ProjectFile } from '../project';
 import type { Ref } from '../link';
@@ -68,7 +68,12 @@ function queueOf(receiver: ts.Expression, file: ProjectFile, helpers: JobHelpers
       return { name, maker: v.node };
     }
     const ann = v.k === 'param' ? v.annotation : v.k === 'typed' ? v.annotation : undefined;
-    if (ann && isModuleExport(ann, MODULES, ['Queue', ''])) return { name: sourceText(receiver, file) };
+    if (ann && isModuleExport(ann, MODULES, ['Queue', ''])) {
+      // @InjectQueue('audio') private readonly queue: Queue
+      const inject = decoratorsOf(v.node).map(decoratorCall).find((d) => d?.name === 'InjectQueue');
+      const injected = inject ? helpers.str(inject.args[0], r.file) : undefined;
+      return { name: injected ?? sourceText(receiver, file) };
+    }
   }
   return undefined;
 }

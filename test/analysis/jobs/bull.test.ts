@@ -93,6 +93,26 @@ describe('Bull jobs', () => {
     }
   `));
 
+  it('queues injected by @nestjs/bull and processed by hand, and typed parameters', () => checkInventory(ts`
+    import { Injectable, OnModuleInit } from '@nestjs/common';
+    import { InjectQueue } from '@nestjs/bull';
+    import type { Queue } from 'bull';
+    @Injectable()
+    export class Exporter implements OnModuleInit {
+      constructor(@InjectQueue('exports') private readonly queue: Queue) {}
+      onModuleInit() {
+        this.queue.process('csv', async (job) => job.data);
+        //         ^^^^^^^ job bull csv none
+        this.queue.process(async (job) => job.data);
+        //         ^^^^^^^ job bull exports none
+      }
+    }
+    export function register(q: Queue) {
+      q.process(async () => 1);
+      //^^^^^^^ job bull q none
+    }
+  `));
+
   it('look-alikes: process.on, other queue libraries, bullmq queues, local objects', () => checkInventory(ts`
     import BeeQueue from 'bee-queue';
     import { Queue } from 'bullmq';
