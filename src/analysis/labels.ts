@@ -41,6 +41,7 @@ export interface LabelSite {
 export interface LabelNameSite { metric: MetricRef; label: string; node: ts.Node }
 
 const PROM_TYPES = ['Counter', 'Gauge', 'Histogram', 'Summary'];
+const PROM_TYPE_NAME = /(^|\.)(Counter|Gauge|Histogram|Summary)$/;
 const PROM_LABEL_METHODS = new Set(['labels', 'inc', 'dec', 'set', 'observe', 'startTimer', 'remove', 'zero']);
 const OTEL_METHODS = new Set(['add', 'record']);
 const STATSD_METHODS = new Set(['increment', 'decrement', 'incr', 'decr', 'timing', 'histogram', 'gauge', 'distribution', 'set', 'unique', 'gaugeDelta', 'timer', 'asyncTimer', 'asyncDistTimer', 'event', 'check']);
@@ -54,6 +55,7 @@ const memo = new WeakMap<ProjectFile, { linker: Linker; sites: LabelSite[]; name
 /** Can this file give label values or names at all? (Map lookups only.) */
 export function mayHaveLabels(file: ProjectFile): boolean {
   if (file.imports('prom-client')) return true;
+  for (const n of file.newExpressions) if (PROM_TYPE_NAME.test(n.expression.getText(file.sf))) return true;
   for (const m of LABEL_METHODS) if (file.callsByName.has(m)) return true;
   return false;
 }
@@ -70,19 +72,16 @@ export function labelSitesOf(file: ProjectFile, linker: Linker): { sites: LabelS
 }
 
 function collect(file: ProjectFile, linker: Linker, sites: LabelSite[], names: LabelNameSite[]): void {
-  // Definitions: labelNames of prom-client metrics
-  if (file.imports('prom-client')) {
-    for (const n of file.newExpressions) {
-      const callee = file.valueOf(n.expression);
-      if (!isModuleExport(callee, PROM_CLIENT, PROM_TYPES)) continue;
-      const metric = promMetricRef(n, file, linker);
-      const labels = objectProperty(n.arguments?.[0] && skipOuter(n.arguments[0]), 'labelNames');
-      const arr = labels && skipOuter(labels);
-      if (!arr || !ts.isArrayLiteralExpression(arr)) continue;
-      for (const el of arr.elements) {
-        const s = stringOf(el, file, linker);
-        if (s !== undefined) names.push({ metric, label: s, node: el });
-      }
+  // Definitions: labelNames of prom-client metrics (imported directly or through a project module)
+  for (const n of file.newExpressions) {
+    if (!isPromConstructor(n, file, linker)) continue;
+    const metric = promMetricRef(n, file, linker);
+    const labels = objectProperty(n.arguments?.[0] && skipOuter(n.arguments[0]), 'labelNames');
+    const arr = labels && skipOuter(labels);
+    if (!arr || !ts.isArrayLiteralExpression(arr)) continue;
+    for (const el of arr.elements) {
+      const s = stringOf(el, file, linker);
+      if (s !== undefined) names.push({ metric, label: s, node: el });
     }
   }
   // Values
@@ -109,6 +108,13 @@ function collect(file: ProjectFile, linker: Linker, sites: LabelSite[], names: L
       if (metric) objectSites(c.arguments[0], metric, c, file, sites);
     }
   }
+}
+
+/** `new Counter(…)`, `new client.Histogram(…)`, also through a project module re-exporting prom-client. */
+function isPromConstructor(n: ts.NewExpression, file: ProjectFile, linker: Linker): boolean {
+  if (!PROM_TYPE_NAME.test(n.expression.getText(file.sf))) return false;
+  if (isModuleExport(file.valueOf(n.expression), PROM_CLIENT, PROM_TYPES)) return true;
+  return linker.refsOf(n.expression, file).some((r) => isModuleExport(r.v, PROM_CLIENT, PROM_TYPES));
 }
 
 /** Could this call carry labels at all? */

@@ -43,8 +43,38 @@ export interface LogCall extends LoggerMatch {
 const LOGGER_NAME = /^_?(logger|log|LOGGER|LOG|Logger)$|[a-z]Logger$|^logger[A-Z_]/;
 const REQUEST_LOG_OWNER = /^(req|request|reply|res|fastify|app|server|instance|ctx)$/;
 
-/** Is `call` a log call? Cheap syntactic checks first; the linker only for plausible receivers. */
+const logCallMemo = new WeakMap<Linker, Map<ts.CallExpression, LogCall | null>>();
+
+/** Is `call` a log call? Cheap syntactic checks first; the linker only for plausible receivers. Memoized per linker (several rules ask). */
 export function matchLogCall(call: ts.CallExpression, file: ProjectFile, linker: Linker): LogCall | undefined {
+  let memo = logCallMemo.get(linker);
+  if (!memo) logCallMemo.set(linker, (memo = new Map()));
+  const hit = memo.get(call);
+  if (hit !== undefined) return hit ?? undefined;
+  const r = computeLogCall(call, file, linker);
+  memo.set(call, r ?? null);
+  return r;
+}
+
+/** A log call's arguments could hold anything dynamic (not only string literals)? */
+export function hasDynamicArgument(call: ts.CallExpression): boolean {
+  for (const a of call.arguments) {
+    const s = skipOuter(a);
+    if (!ts.isStringLiteralLike(s) && !ts.isNumericLiteral(s)) return true;
+  }
+  return false;
+}
+
+/** Could this call's message be built by interpolation (a template with substitutions, a `+`)? */
+export function hasBuiltMessage(call: ts.CallExpression): boolean {
+  for (const a of call.arguments) {
+    const s = skipOuter(a);
+    if (ts.isTemplateExpression(s) || (ts.isBinaryExpression(s) && s.operatorToken.kind === ts.SyntaxKind.PlusToken)) return true;
+  }
+  return false;
+}
+
+function computeLogCall(call: ts.CallExpression, file: ProjectFile, linker: Linker): LogCall | undefined {
   const callee = call.expression;
   if (!ts.isPropertyAccessExpression(callee) && !ts.isElementAccessExpression(callee)) return undefined;
   const method = memberName(callee);

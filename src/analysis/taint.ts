@@ -488,7 +488,7 @@ function joined(name: string): string {
 /** A label name that names an identifier: its last words are one of `list` (user_id ≡ userId ≡ user.id). */
 export function identifierLabelMatcher(list: readonly string[]): (name: string) => string | undefined {
   const entries = new Map(list.map((e) => [joined(e), e] as const));
-  return (name) => {
+  return memoized((name) => {
     const toks = nameTokens(name);
     for (let k = Math.min(toks.length, 4); k >= 1; k--) {
       const hit = entries.get(toks.slice(toks.length - k).join(''));
@@ -497,6 +497,18 @@ export function identifierLabelMatcher(list: readonly string[]): (name: string) 
       return hit;
     }
     return undefined;
+  });
+}
+
+/** Names repeat a lot (`id`, `email`, `req`): tokenize each once per matcher. */
+function memoized(fn: (name: string) => string | undefined): (name: string) => string | undefined {
+  const cache = new Map<string, string | null>();
+  return (name) => {
+    const c = cache.get(name);
+    if (c !== undefined) return c ?? undefined;
+    const r = fn(name);
+    if (cache.size < 50_000) cache.set(name, r ?? null);
+    return r;
   };
 }
 
@@ -508,7 +520,7 @@ const PII_NEGATING_PREFIX = new Set(['page', 'next', 'prev', 'previous', 'contin
 /** A name that names a sensitive value: `password`, `userEmail`, `x-api-key`, `accessToken`; not `emailVerified`, `tokenCount`. */
 export function piiNameMatcher(list: readonly string[]): (name: string) => string | undefined {
   const entries = list.map((e) => ({ e, j: joined(e) })).filter((x) => x.j);
-  return (name) => {
+  return memoized((name) => {
     const toks = nameTokens(name);
     for (let i = 0; i < toks.length; i++) {
       for (let j = i + 1; j <= Math.min(toks.length, i + 4); j++) {
@@ -520,7 +532,7 @@ export function piiNameMatcher(list: readonly string[]): (name: string) => strin
       }
     }
     return undefined;
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@
  */
 import { ts, skipOuter } from '../ts';
 import { defineRule, type RuleContext } from '../rule';
-import { LOG_METHODS, matchLogCall, redactionOf, type LogCall } from '../loggers';
+import { LOG_METHODS, hasDynamicArgument, matchLogCall, redactionOf, type LogCall } from '../loggers';
 import { labelSitesOf, mayHaveLabels } from '../labels';
 import { isSafeValue, piiHits, piiNameMatcher, type PiiHit } from '../taint';
 import { stringOf } from '../strings';
@@ -116,6 +116,7 @@ export default defineRule<PiiInLogOptions>({
       const tracing = isTracingFile(ctx.file);
       for (const mc of ctx.file.methodCalls) {
         if (LOG_METHODS.has(mc.method)) {
+          if (!hasDynamicArgument(mc.node)) continue;
           const log = matchLogCall(mc.node, ctx.file, ctx.linker);
           if (log) checkLog(log, ctx, isPii, report);
         } else if (tracing && (SPAN_METHODS.has(mc.method) || SPAN_START.has(mc.method))) {

@@ -51,7 +51,7 @@
 import path from 'node:path';
 import { ts, skipOuter, isFunctionLike, propertyNameText } from '../ts';
 import { defineRule } from '../rule';
-import { LOG_METHODS, matchLogCall, type LogCall } from '../loggers';
+import { LOG_METHODS, hasBuiltMessage, matchLogCall, type LogCall } from '../loggers';
 import { stringOf } from '../strings';
 import type { Project, ProjectFile } from '../project';
 import type { Computed } from '../analyze';
@@ -65,6 +65,8 @@ const NON_SERVER_DIRS = /(^|\/)(scripts?|bin|cli|tools|migrations?|seeds?|seeder
 const TEST_FILE = /\.(test|spec|e2e-spec|e2e|stories)\.[cm]?[jt]sx?$/;
 const CONFIG_FILE = /(^|\/)[^/]+\.config\.[cm]?[jt]s$/;
 const LOGGER_FILE = /^(logger|logging|log|logs|logger\.service|log\.service)$/i;
+/** Startup lines (`listening on ${PORT}`, `${config.host}:${config.port}`): configuration, not event data. */
+const CONFIG_PART = /^(process\.env\.\w+|[A-Z][A-Z0-9_]*|([\w$]+\.)*(port|host|hostname|address|addr|url|baseUrl|env|environment|mode|version|nodeEnv|NODE_ENV)|([\w$]+\.)*[A-Z][A-Z0-9_]*)$/;
 const LEVEL_NAMES = new Set([...LOG_METHODS, 'write', 'print', 'emit', 'output']);
 
 export default defineRule({
@@ -78,6 +80,8 @@ export default defineRule({
     for (const file of serverFiles(ctx.project, ctx.analysis, linker)) {
       for (const mc of file.methodCalls) {
         if (!LOG_METHODS.has(mc.method)) continue;
+        const isConsole = ts.isIdentifier(mc.receiver) && mc.receiver.text === 'console';
+        if (!isConsole && !hasBuiltMessage(mc.node)) continue;
         const log = matchLogCall(mc.node, file, linker);
         if (!log) continue;
         if (log.library === 'console') {
@@ -86,7 +90,7 @@ export default defineRule({
           continue;
         }
         const parts = interpolatedParts(log, file, linker);
-        if (!parts || log.fields.length) continue;
+        if (!parts || log.fields.length || parts.every((p) => CONFIG_PART.test(p))) continue;
         const shown = parts.slice(0, 3).join(', ') + (parts.length > 3 ? ', …' : '');
         ctx.report(file, log.message!, `Log message of ${log.label} interpolates ${shown} instead of passing ${parts.length > 1 ? 'them as fields' : 'it as a field'}`,
           { logger: log.library, method: log.method, parts });

@@ -148,6 +148,19 @@ describe('rule unstructured-log', () => {
           res.end();
         });
       `,
+      // start-up lines interpolating configuration
+      ts`
+        import express from 'express';
+        import pino from 'pino';
+        import { env } from './env';
+        const logger = pino();
+        const PORT = Number(process.env.PORT ?? 3000);
+        const app = express();
+        app.listen(PORT, () => {
+          logger.info(\`listening on http://\${env.HOST}:\${PORT} (\${process.env.NODE_ENV})\`);
+          logger.info('server started at ' + env.baseUrl);
+        });
+      `,
       // a utility that no server code imports, importing no framework
       ts`
         //- /src/util/report.ts
