@@ -70,7 +70,8 @@ function queueOf(receiver: ts.Expression, file: ProjectFile, helpers: JobHelpers
     const ann = v.k === 'param' ? v.annotation : v.k === 'typed' ? v.annotation : undefined;
     if (ann && isModuleExport(ann, MODULES, ['Queue', ''])) {
       // @InjectQueue('audio') private readonly queue: Queue
-      const inject = decoratorsOf(v.node).map(decoratorCall).find((d) => d?.name === 'InjectQueue');
+      const declNode = v.k === 'param' || v.k === 'typed' ? v.node : undefined;
+      const inject = declNode ? decoratorsOf(declNode).map(decoratorCall).find((d) => d?.name === 'InjectQueue') : undefined;
       const injected = inject ? helpers.str(inject.args[0], r.file) : undefined;
       return { name: injected ?? sourceText(receiver, file) };
     }
