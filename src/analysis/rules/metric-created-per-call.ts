@@ -167,6 +167,8 @@ function handlerFunctions(node: ts.Node, file: ProjectFile, linker: Linker, dept
   if (depth > 3) return [];
   const e = ts.isExpression(node) ? skipOuter(node) : node;
   if (isFunctionLike(e)) return [{ fn: e, file }];
+  // controller.create.bind(controller)
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'bind') return handlerFunctions(e.expression.expression, file, linker, depth + 1);
   const out = linker.functionsOf(e, file);
   if (ts.isCallExpression(e)) {
     for (const a of e.arguments) {

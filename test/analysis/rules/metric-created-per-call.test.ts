@@ -88,6 +88,43 @@ describe('rule metric-created-per-call', () => {
         };
         setInterval(() => poller.tick(), 10_000);
       `,
+      // a Nest controller calling an injected service; an Express handler bound to a controller
+      ts`
+        //- /src/orders.service.ts
+        import { Injectable } from '@nestjs/common';
+        import { Counter } from 'prom-client';
+        @Injectable()
+        export class OrdersService {
+          create(total: number) {
+            const c = new Counter({ name: 'orders_total', help: 'Orders' });
+        //                ^^^^^^^ Counter orders_total is created on every request to POST /orders (in create())
+            c.inc();
+            return total;
+          }
+        }
+        //- /src/orders.controller.ts
+        import { Body, Controller, Post } from '@nestjs/common';
+        import { OrdersService } from './orders.service';
+        @Controller('orders')
+        export class OrdersController {
+          constructor(private readonly orders: OrdersService) {}
+          @Post()
+          create(@Body() body: { total: number }) { return this.orders.create(body.total); }
+        }
+        //- /src/express.ts
+        import express from 'express';
+        import { Gauge } from 'prom-client';
+        class UsersController {
+          list(req: express.Request, res: express.Response) {
+            new Gauge({ name: 'users_listed', help: 'Users' }).set(1);
+        //      ^^^^^ Gauge users_listed is created on every request to GET /users
+            res.end();
+          }
+        }
+        const users = new UsersController();
+        const app = express();
+        app.get('/users', users.list.bind(users));
+      `,
     ],
     valid: [
       // module level, used in the handler
