@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/fixtures/**', 'test/.tmp/**', 'examples/**', 'bench/.work/**', '.vscode-test/**', 'docs/**'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/fixtures/**', 'test/.tmp/**', 'examples/**', 'bench/.work/**', '.vscode-test/**', 'test/vscode/workspace/**', 'docs/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
