@@ -513,7 +513,9 @@ function memoized(fn: (name: string) => string | undefined): (name: string) => s
 }
 
 /** Words that may follow a sensitive word and still name the sensitive value (passwordHash, phoneNumber). */
-const PII_CONTINUATION = new Set(['number', 'no', 'num', 'address', 'addr', 'hash', 'hashed', 'value', 'raw', 'plain', 'plaintext', 'text', 'str', 'string', 'header', 'confirm', 'confirmation', 'repeat', 'again', 'old', 'new', 'input', 'field', 'data']);
+const PII_CONTINUATION = new Set(['number', 'no', 'num', 'hash', 'hashed', 'value', 'raw', 'plain', 'plaintext', 'text', 'str', 'string', 'header', 'confirm', 'confirmation', 'repeat', 'again', 'old', 'new', 'input', 'field', 'data']);
+/** …and after these only (emailAddress, ipAddr): `tokenAddress` is a contract, not a token. */
+const PII_ADDRESS_WORDS = new Set(['email', 'mail', 'ip']);
 /** Words that, just before a sensitive word, make it not the value (nextPageToken, hasPassword, maxTokens). */
 const PII_NEGATING_PREFIX = new Set(['page', 'next', 'prev', 'previous', 'continuation', 'cursor', 'sync', 'cancel', 'cancellation', 'has', 'is', 'max', 'min', 'total', 'prompt', 'completion', 'count', 'num', 'require', 'requires', 'required', 'needs', 'use', 'uses', 'should', 'can', 'show', 'valid', 'invalid', 'missing', 'no', 'without']);
 
@@ -528,7 +530,7 @@ export function piiNameMatcher(list: readonly string[]): (name: string) => strin
         const hit = entries.find((x) => x.j === w || (x.j !== 'token' && x.j + 's' === w));
         if (!hit) continue;
         if (i > 0 && PII_NEGATING_PREFIX.has(toks[i - 1])) continue;
-        if (toks.slice(j).every((t) => PII_CONTINUATION.has(t))) return hit.e;
+        if (toks.slice(j).every((t) => PII_CONTINUATION.has(t) || ((t === 'address' || t === 'addr') && PII_ADDRESS_WORDS.has(toks[j - 1])))) return hit.e;
       }
     }
     return undefined;
@@ -577,7 +579,8 @@ export function piiHits(e0: ts.Expression, file: ProjectFile, isPiiName: (name: 
     for (const p of e.properties) {
       if (ts.isPropertyAssignment(p)) {
         const key = propertyNameText(p.name);
-        if (key && isPiiName(key) && !isSafeValue(p.initializer, file)) { out.push({ kind: 'field', field: key, node: p.name }); continue; }
+        const entry = key ? isPiiName(key) : undefined;
+        if (key && entry && !isSafeValue(p.initializer, file) && !namesOtherThing(p.initializer, entry, isPiiName)) { out.push({ kind: 'field', field: key, node: p.name }); continue; }
         out.push(...piiHits(p.initializer, file, isPiiName, depth + 1));
       } else if (ts.isShorthandPropertyAssignment(p)) {
         if (isPiiName(p.name.text) && !isSafeValue(p.name, file)) { out.push({ kind: 'field', field: p.name.text, node: p.name }); continue; }
@@ -617,6 +620,15 @@ export function piiHits(e0: ts.Expression, file: ProjectFile, isPiiName: (name: 
   return out;
 }
 
+/** `{ token: tokenAddress }`, `{ email: emailVerified }`: the value's own name uses the word for something else. */
+function namesOtherThing(value: ts.Expression, entry: string, isPiiName: (name: string) => string | undefined): boolean {
+  const v = skipOuter(value);
+  const name = ts.isIdentifier(v) ? v.text : ts.isPropertyAccessExpression(v) ? v.name.text : undefined;
+  if (!name || isPiiName(name)) return false;
+  const words = nameTokens(entry).join('');
+  return nameTokens(name).join('').includes(words);
+}
+
 function piiOfReference(e: ts.Identifier | ts.PropertyAccessExpression | ts.ElementAccessExpression, file: ProjectFile, isPiiName: (name: string) => string | undefined): PiiHit | undefined {
   const text = e.getText(file.sf).replace(/\s+/g, '');
   const name = ts.isIdentifier(e) ? e.text : memberName(e);
@@ -654,4 +666,22 @@ function wholeObjectOf(o: Extract<Origin, { k: 'access' }>): PiiHit['kind'] | un
   if (/^_?session$/.test(o.root) && path.length === 1 && path[0] === 'user') return 'user';
   if (USER_OBJECT_NAME.test(o.root) && path.length === 0 && (o.rootKind === 'param' || o.rootKind === 'var')) return 'user';
   return undefined;
+}
+
+/**
+ * `req.route?.path || req.path`, `req.route ? req.route.path : req.path`: bounded on one branch,
+ * unbounded on the other (the raw path when no route matched) — for a clearer message.
+ */
+export function isFallbackToUnbounded(e0: ts.Expression, file: ProjectFile, depth = 0): boolean {
+  const e = skipOuter(e0);
+  if (depth > 3) return false;
+  if (ts.isIdentifier(e)) {
+    const d = file.values.declarationOf(e);
+    return !!d && ts.isVariableDeclaration(d) && !!d.initializer && isFallbackToUnbounded(d.initializer, file, depth + 1);
+  }
+  let a: ts.Expression | undefined, b: ts.Expression | undefined;
+  if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.BarBarToken || e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) { a = e.left; b = e.right; }
+  else if (ts.isConditionalExpression(e)) { a = e.whenTrue; b = e.whenFalse; }
+  if (!a || !b) return false;
+  return (isBoundedValue(a, file) && !!unboundedValue(b, file)) || (isBoundedValue(b, file) && !!unboundedValue(a, file));
 }

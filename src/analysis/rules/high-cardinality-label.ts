@@ -57,7 +57,7 @@
 import { ts } from '../ts';
 import { defineRule } from '../rule';
 import { labelSitesOf, mayHaveLabels, type LabelSite } from '../labels';
-import { identifierLabelMatcher, isBoundedValue, unboundedValue } from '../taint';
+import { identifierLabelMatcher, isBoundedValue, isFallbackToUnbounded, unboundedValue } from '../taint';
 
 export interface HighCardinalityLabelOptions {
   identifierLabels: string[];
@@ -103,7 +103,8 @@ export default defineRule<HighCardinalityLabelOptions>({
         const label = site.label ?? '(unnamed)';
         const u = unboundedValue(site.value, ctx.file);
         if (u) {
-          ctx.report(site.value, `${kindOf(site)} ${label} of metric ${site.metric.name} is unbounded: ${u.source} (${u.what})`,
+          const how = isFallbackToUnbounded(site.value, ctx.file) ? 'it falls back to ' : '';
+          ctx.report(site.value, `${kindOf(site)} ${label} of metric ${site.metric.name} is unbounded: ${how}${u.source} (${u.what})`,
             { label, metric: site.metric.name, source: u.source, reason: 'value' });
           continue;
         }

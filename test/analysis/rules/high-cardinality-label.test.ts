@@ -65,6 +65,24 @@ describe('rule high-cardinality-label', () => {
         const app = express();
         app.use((req, res, next) => { track(req.originalUrl); next(); });
       `,
+      // a route template falling back to the raw path when no route matched (404 scans)
+      ts`
+        import express from 'express';
+        import { Histogram } from 'prom-client';
+        const duration = new Histogram({ name: 'http_request_duration_seconds', help: 'Duration', labelNames: ['method', 'route', 'code'] });
+        const app = express();
+        app.use((req, res, next) => {
+          const end = duration.startTimer();
+          res.on('finish', () => {
+            const route = req.route?.path || req.path;
+            end({ method: req.method, route, code: res.statusCode });
+            //                        ^^^^^ Label route of metric http_request_duration_seconds is unbounded: it falls back to req.path (the raw path)
+            duration.labels(req.method, req.route ? req.route.path : req.originalUrl, String(res.statusCode));
+            //                          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ Label route of metric http_request_duration_seconds is unbounded: it falls back to req.originalUrl (the raw URL)
+          });
+          next();
+        });
+      `,
       // random ids, time, error messages
       ts`
         import { randomUUID } from 'node:crypto';

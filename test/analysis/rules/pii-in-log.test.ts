@@ -112,7 +112,15 @@ describe('rule pii-in-log', () => {
           logger.info({ email: maskEmail(email), token: '[redacted]', hasToken: !!token, tokenLength: token.length }, 'login');
         }
       `,
-      // names that only contain a sensitive word
+      // names that only contain a sensitive word; a value whose own name says it is something else
+      ts`
+        import pino from 'pino';
+        const logger = pino();
+        export function indexed(tokenAddress: string, user: { emailVerified: boolean; verificationTokenExpiry: Date }) {
+          logger.debug(\`Token \${tokenAddress} already indexed, expiry \${user.verificationTokenExpiry}\`);
+          logger.info({ token: tokenAddress, email: user.emailVerified }, 'indexed');
+        }
+      `,
       ts`
         import pino from 'pino';
         const logger = pino();
