@@ -2,10 +2,12 @@
 import type { FixDefinition } from './fix';
 import addAppMetrics from './add-app-metrics';
 import addRouteMetrics from './add-route-metrics';
+import useStructuredLogger from './use-structured-logger';
 
 export const FIXES: FixDefinition[] = [
   addRouteMetrics,
   addAppMetrics,
+  useStructuredLogger,
 ];
 
 export function fixesFor(rule: string): FixDefinition[] {

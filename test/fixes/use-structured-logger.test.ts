@@ -1,0 +1,254 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { Analyzer } from '../../src/analysis/analyze';
+import { fixAll } from '../../src/fixes/engine';
+import { checkFix, checkFixNotApplicable } from '../helpers/fixes';
+import { parseAnnotated, removeProject, ts, writeProject } from '../helpers/annotated';
+import { runFixedCode } from '../helpers/run-fixed';
+
+const OBSERVABILITY_LOGGER = ts`
+  /**
+   * Observability for this service: Prometheus metrics (prom-client), structured logs (pino) and
+   * traces (@opentelemetry/api). Written by Telltale's fixes, which reuse what is here: edit freely.
+   */
+  import { trace } from '@opentelemetry/api';
+  import { pino } from 'pino';
+
+  /** Structured JSON logs; every line logged inside a span carries its trace_id and span_id. */
+  export const logger = pino({
+    mixin() {
+      const span = trace.getActiveSpan();
+      if (!span) return {};
+      const { traceId, spanId } = span.spanContext();
+      return { trace_id: traceId, span_id: spanId };
+    },
+  });
+`;
+
+describe('fix use-structured-logger', () => {
+  it('console.log in an Express handler: the observability module\'s pino logger, pino added to package.json', () => checkFix('use-structured-logger', ts`
+    //- /src/index.ts
+    import express from 'express';
+    const app = express();
+    app.get('/orders/:id', (req, res) => {
+      $0console.log('loading order', req.params.id);
+      res.end();
+    });
+    //- /package.json
+    {
+      "name": "shop",
+      "dependencies": {
+        "express": "^5.0.0"
+      }
+    }
+  `, ts`
+    //- /src/index.ts
+    import express from 'express';
+    import { logger } from './observability';
+    const app = express();
+    app.get('/orders/:id', (req, res) => {
+      logger.info({ id: req.params.id }, 'loading order');
+      res.end();
+    });
+    //- /package.json
+    {
+      "name": "shop",
+      "dependencies": {
+        "@opentelemetry/api": "^1.9.0",
+        "pino": "^10.4.0",
+        "express": "^5.0.0"
+      }
+    }
+  ` + '//- /src/observability.ts\n' + OBSERVABILITY_LOGGER));
+
+  it('an interpolated pino message becomes fields and a constant message', () => checkFix('use-structured-logger', ts`
+    import express from 'express';
+    import pino from 'pino';
+    const logger = pino();
+    const app = express();
+    app.post('/orders/:id/pay', (req, res) => {
+      logger.info($0\`order \${req.params.id} paid by \${req.query.user}\`);
+      res.end();
+    });
+  `, ts`
+    import express from 'express';
+    import pino from 'pino';
+    const logger = pino();
+    const app = express();
+    app.post('/orders/:id/pay', (req, res) => {
+      logger.info({ id: req.params.id, user: req.query.user }, 'order paid');
+      res.end();
+    });
+  `));
+
+  it('CommonJS, double quotes, no semicolons: console.error with the caught error logs it as err', () => checkFix('use-structured-logger', ts`
+    //- /src/app.js
+    const express = require("express")
+    const app = express()
+    app.post("/charge", async (req, res) => {
+      try {
+        await charge(req.body.amount)
+      } catch (err) {
+        $0console.error("charge failed:", err)
+      }
+      res.end()
+    })
+    async function charge(amount) { return amount }
+    module.exports = app
+  `, ts`
+    //- /src/app.js
+    const express = require("express")
+    const { logger } = require("./observability")
+    const app = express()
+    app.post("/charge", async (req, res) => {
+      try {
+        await charge(req.body.amount)
+      } catch (err) {
+        logger.error({ err }, "charge failed")
+      }
+      res.end()
+    })
+    async function charge(amount) { return amount }
+    module.exports = app
+    //- /src/observability.js
+    /**
+     * Observability for this service: Prometheus metrics (prom-client), structured logs (pino) and
+     * traces (@opentelemetry/api). Written by Telltale's fixes, which reuse what is here: edit freely.
+     */
+    const { trace } = require('@opentelemetry/api');
+    const { pino } = require('pino');
+
+    /** Structured JSON logs; every line logged inside a span carries its trace_id and span_id. */
+    exports.logger = pino({
+      mixin() {
+        const span = trace.getActiveSpan();
+        if (!span) return {};
+        const { traceId, spanId } = span.spanContext();
+        return { trace_id: traceId, span_id: spanId };
+      },
+    });
+  `, '/src/app.js'));
+
+  it('reuses the project\'s exported pino logger; a concatenation in a cron job', () => checkFix('use-structured-logger', ts`
+    //- /src/log.ts
+    import pino from 'pino';
+    export const log = pino({ level: 'info' });
+    //- /src/jobs.ts
+    import cron from 'node-cron';
+    cron.schedule('0 * * * *', async () => {
+      const removed = await cleanup();
+      $0console.info('cleanup removed ' + removed + ' rows');
+    });
+    async function cleanup() { return 3; }
+  `, ts`
+    //- /src/jobs.ts
+    import cron from 'node-cron';
+    import { log } from './log';
+    cron.schedule('0 * * * *', async () => {
+      const removed = await cleanup();
+      log.info({ removed }, 'cleanup removed rows');
+    });
+    async function cleanup() { return 3; }
+  `));
+
+  it('winston keeps its (message, meta) order; a template without constant text gives fields only', () => {
+    checkFix('use-structured-logger', ts`
+      import Fastify from 'fastify';
+      import winston from 'winston';
+      const log = winston.createLogger({});
+      const app = Fastify();
+      app.get('/health', async () => {
+        log.warn($0\`health checked at \${Date.now()}\`);
+        return 'ok';
+      });
+    `, ts`
+      import Fastify from 'fastify';
+      import winston from 'winston';
+      const log = winston.createLogger({});
+      const app = Fastify();
+      app.get('/health', async () => {
+        log.warn('health checked', { now: Date.now() });
+        return 'ok';
+      });
+    `);
+    checkFix('use-structured-logger', ts`
+      import Koa from 'koa';
+      import pino from 'pino';
+      export const logger = pino();
+      const app = new Koa();
+      app.use(async (ctx, next) => {
+        await next();
+        $0console.log(\`\${ctx.method} \${ctx.path} \${ctx.status}\`);
+      });
+    `, ts`
+      import Koa from 'koa';
+      import pino from 'pino';
+      export const logger = pino();
+      const app = new Koa();
+      app.use(async (ctx, next) => {
+        await next();
+        logger.info({ method: ctx.method, path: ctx.path, status: ctx.status });
+      });
+    `);
+  });
+
+  it('not applicable: a Nest Logger (its own field convention), a name clash with a non-pino logger', () => {
+    checkFixNotApplicable('use-structured-logger', ts`
+      import { Injectable, Logger } from '@nestjs/common';
+      @Injectable()
+      export class OrdersService {
+        private readonly logger = new Logger(OrdersService.name);
+        process(id: string) {
+          this.logger.log($0'Processing order ' + id);
+        }
+      }
+    `);
+    checkFixNotApplicable('use-structured-logger', ts`
+      import express from 'express';
+      const logger = { audit: (m: string) => m };
+      const app = express();
+      app.get('/x', (req, res) => { $0console.log('hit', req.path); logger.audit('x'); res.end(); });
+    `);
+  });
+
+  it('real run (fix all): the fixed code writes JSON lines with the fields, the constant message, the level and the error', () => {
+    const { files } = parseAnnotated(ts`
+      //- /src/handlers.ts
+      import express from 'express';
+      export const app = express();
+      export function onLogin(id: string, attempts: number) {
+        console.log(\`user \${id} logged in after \${attempts} attempts\`);
+      }
+      export function onFailure(err: Error) {
+        console.error('charge failed', err);
+      }
+    `);
+    const dir = writeProject(files);
+    try {
+      const result = fixAll(Analyzer.load(dir), { rules: ['unstructured-log'], dryRun: true });
+      assert.deepEqual(result.applied.map((a) => a.fix), ['use-structured-logger', 'use-structured-logger']);
+      const after: Record<string, string> = {};
+      for (const [abs, c] of result.changes) after['/' + path.relative(dir, abs)] = c.after;
+      const handlers = after['/src/handlers.ts'];
+      assert.equal(handlers.match(/import \{ logger \} from '\.\/observability';/g)?.length, 1, handlers);
+      assert.match(handlers, /logger\.info\(\{ id, attempts \}, 'user logged in after attempts'\);/);
+      assert.match(handlers, /logger\.error\(\{ err \}, 'charge failed'\);/);
+      const out = runFixedCode(after, { name: '/main.ts', code: `import { onLogin, onFailure } from './src/handlers';\nonLogin('u-7', 3);\nonFailure(new Error('card declined'));\n` });
+      assert.equal(out.status, 0, out.stderr);
+      assert.equal(out.json.length, 2, out.stdout);
+      const [login, failure] = out.json;
+      assert.equal(login.level, 30);
+      assert.equal(login.msg, 'user logged in after attempts');
+      assert.equal(login.id, 'u-7');
+      assert.equal(login.attempts, 3);
+      assert.equal(failure.level, 50);
+      assert.equal(failure.msg, 'charge failed');
+      const err = failure.err as Record<string, unknown>;
+      assert.equal(err.type, 'Error');
+      assert.equal(err.message, 'card declined');
+      assert.match(String(err.stack), /card declined/);
+    } finally {
+      removeProject(dir);
+    }
+  });
+});
