@@ -32,6 +32,8 @@ export class ObservabilityModule {
   /** Names to import, per importing file and specifier. */
   private readonly imports = new Map<string, { file: ProjectFile; spec: string; names: string[]; style: CodeStyle }>();
   private readonly deps = new Set<string>();
+  /** Sections the module's own code uses that the project defines elsewhere (imported into the module). */
+  private readonly moduleImports = new Map<string, Provided>();
   private moduleFile?: ProjectFile;
   private moduleAbs: string;
 
@@ -64,10 +66,22 @@ export class ObservabilityModule {
       this.addImport(from, relativeSpecifier(from, provided.abs), provided.exportName, style);
       return provided.exportName;
     }
-    this.wanted.add(name);
-    for (const u of section.uses ?? []) this.wanted.add(u);
+    this.want(name);
     if (from.abs !== this.moduleAbs) this.addImport(from, relativeSpecifier(from, this.moduleAbs), name, style);
     return name;
+  }
+
+  /** Adds a section to the module, and the sections it uses — each reused from the project when defined there. */
+  private want(name: string): void {
+    if (this.wanted.has(name)) return;
+    this.wanted.add(name);
+    for (const u of SECTIONS[name].uses ?? []) {
+      if (this.wanted.has(u) || this.moduleImports.has(u)) continue;
+      for (const pkg of Object.keys(SECTIONS[u].imports)) this.deps.add(pkg);
+      const provided = this.existing(u);
+      if (!provided) this.want(u);
+      else if (provided.abs !== this.moduleAbs) this.moduleImports.set(u, provided);
+    }
   }
 
   private addImport(file: ProjectFile, spec: string, name: string, style: CodeStyle): void {
@@ -137,6 +151,11 @@ export class ObservabilityModule {
         const list = [...ids].sort().join(', ');
         return style.module === 'cjs' ? `const { ${list} } = require('${pkg}');` : `import { ${list} } from '${pkg}';`;
       });
+      for (const [local, p] of this.moduleImports) {
+        const spec = this.specifierFromModule(p.abs);
+        const binding = p.exportName === local ? local : style.module === 'cjs' ? `${p.exportName}: ${local}` : `${p.exportName} as ${local}`;
+        importLines.push(style.module === 'cjs' ? `const { ${binding} } = require('${spec}');` : `import { ${binding} } from '${spec}';`);
+      }
       const body = ordered.map((n) => toModuleStyle(renderSection(SECTIONS[n], { typescript, serviceName }), style)).join('\n\n');
       const text = `${MODULE_HEADER}\n${importLines.join('\n')}\n\n${body}\n`;
       return [{ file: this.moduleAbs, start: 0, end: 0, newText: text, create: true }];
@@ -147,10 +166,25 @@ export class ObservabilityModule {
     const byPkg = new Map<string, string[]>();
     for (const n of ordered) for (const [pkg, ids] of Object.entries(SECTIONS[n].imports)) byPkg.set(pkg, [...(byPkg.get(pkg) ?? []), ...ids]);
     for (const [pkg, ids] of byPkg) edits.push(...ensureNamedImport(file, pkg, ids, style));
+    for (const [local, p] of this.moduleImports) {
+      if (p.exportName === local) edits.push(...ensureNamedImport(file, relativeSpecifier(file, p.abs), local, style));
+      else {
+        const binding = style.module === 'cjs' ? `${p.exportName}: ${local}` : `${p.exportName} as ${local}`;
+        const line = style.module === 'cjs' ? `const { ${binding} } = require('${relativeSpecifier(file, p.abs)}');` : `import { ${binding} } from '${relativeSpecifier(file, p.abs)}';`;
+        edits.push({ file: file.abs, start: 0, end: 0, newText: restyle(line, style) + style.eol });
+      }
+    }
     const end = file.sf.text.length;
     const sep = file.sf.text.endsWith('\n') ? '\n' : '\n\n';
     edits.push({ file: file.abs, start: end, end, newText: sep + ordered.map((n) => restyle(toModuleStyle(renderSection(SECTIONS[n], { typescript, serviceName }), style), style)).join('\n\n') + '\n' });
     return mergeSameOffset(edits);
+  }
+
+  /** The specifier the (new) module file uses to import `abs`. */
+  private specifierFromModule(abs: string): string {
+    let rel = path.relative(path.dirname(this.moduleAbs), abs).split(path.sep).join('/').replace(/\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/, '');
+    if (!rel.startsWith('.')) rel = './' + rel;
+    return rel;
   }
 
   private moduleStyle(): 'esm' | 'cjs' {
