@@ -43,6 +43,8 @@ const bullmq: JobRecognizer = {
       return { index, byQueue: byQueue! };
     };
     const auto = autoInstrumentation(project);
+    let nestAuto: string | undefined | null = null;
+    const nestTelemetry = () => (nestAuto === null ? (nestAuto = nestModuleTelemetry(project, helpers) ?? auto) : nestAuto);
 
     for (const file of project.files.values()) {
       for (const n of file.newExpressions) {
@@ -106,7 +108,7 @@ const bullmq: JobRecognizer = {
           coverage: coverageFor(queue, !inline && procArg ? processorDescription(procArg, file, project, helpers) : undefined),
         });
       }
-      out.push(...nestProcessors(file, project, helpers, () => listeners().byQueue, auto));
+      out.push(...nestProcessors(file, project, helpers, () => listeners().byQueue, nestTelemetry));
     }
     return out;
   },
@@ -136,6 +138,26 @@ function telemetryOf(optsArg: ts.Expression | undefined, file: ProjectFile, help
   for (const r of helpers.linker.refsOf(t.node, t.file)) {
     if (isMadeBy(r, ['bullmq-otel'], ['BullMQOtel'])) return 'bullmq-otel telemetry';
     if (r.v.k === 'new' || r.v.k === 'call') return `telemetry option (${sourceText(t.node, t.file)})`;
+  }
+  return undefined;
+}
+
+/** `BullModule.forRoot({ telemetry: new BullMQOtel(…) })` (or registerQueue / forRootAsync): every Nest processor is traced. */
+function nestModuleTelemetry(project: Project, helpers: JobHelpers): string | undefined {
+  for (const f of project.files.values()) {
+    if (!f.importedModules.has('bullmq-otel')) continue;
+    for (const n of f.newExpressions) {
+      if (!resolvesTo(n.expression, f, helpers.linker, ['bullmq-otel'], ['BullMQOtel'])) continue;
+      for (let p: ts.Node | undefined = n.parent; p; p = p.parent) {
+        if (ts.isCallExpression(p)) {
+          const c = p.expression;
+          const name = ts.isPropertyAccessExpression(c) ? c.name.text : undefined;
+          if (name && /^(forRoot|forRootAsync|registerQueue|registerQueueAsync|registerFlowProducer)$/.test(name)) {
+            return `bullmq-otel telemetry in BullModule.${name} at ${f.rel}:${f.position(n).line}`;
+          }
+        }
+      }
+    }
   }
   return undefined;
 }
@@ -187,7 +209,7 @@ function eventMethodsCoverage(cls: ts.ClassLikeDeclaration, file: ProjectFile, h
   return undefined;
 }
 
-function nestProcessors(file: ProjectFile, project: Project, helpers: JobHelpers, byQueue: () => Map<string, string>, auto: string | undefined): JobDraft[] {
+function nestProcessors(file: ProjectFile, project: Project, helpers: JobHelpers, byQueue: () => Map<string, string>, autoOf: () => string | undefined): JobDraft[] {
   const out: JobDraft[] = [];
   if (file.classes.length === 0 || !file.sf.text.includes('Processor')) return out;
   for (const cls of file.classes) {
@@ -201,7 +223,7 @@ function nestProcessors(file: ProjectFile, project: Project, helpers: JobHelpers
     const by = eventMethodsCoverage(cls, file, helpers, 'OnWorkerEvent') ?? byQueue().get(name);
     out.push({
       kind: 'bullmq', file, nameNode: dec.decorator, name, handler,
-      coverage: by ? { kind: 'middleware', by } : auto ? { kind: 'auto', by: auto } : undefined,
+      coverage: by ? { kind: 'middleware', by } : autoOf() ? { kind: 'auto', by: autoOf()! } : undefined,
     });
   }
   void project;

@@ -183,6 +183,28 @@ describe('BullMQ jobs', () => {
     }
   `, '/src/worker.ts'));
 
+  it('@nestjs/bullmq processors are traced when BullModule is configured with bullmq-otel', () => checkInventory(ts`
+    //- /src/app.module.ts
+    import { Module } from '@nestjs/common';
+    import { BullModule } from '@nestjs/bullmq';
+    import { BullMQOtel } from 'bullmq-otel';
+    @Module({
+      imports: [
+        BullModule.forRoot({ connection: { host: 'localhost' }, telemetry: new BullMQOtel('api') }),
+        BullModule.registerQueue({ name: 'reports' }),
+      ],
+    })
+    export class AppModule {}
+    //- /src/reports.processor.ts
+    import { Processor, WorkerHost } from '@nestjs/bullmq';
+    import type { Job } from 'bullmq';
+    @Processor('reports')
+  //^^^^^^^^^^ job bullmq reports auto
+    export class ReportsProcessor extends WorkerHost {
+      async process(job: Job) { return job.data; }
+    }
+  `, '/src/reports.processor.ts'));
+
   it('look-alikes: worker_threads, web workers, queues and producers, other Processor decorators', () => checkInventory(ts`
     import { Worker as ThreadWorker } from 'node:worker_threads';
     import { Queue, FlowProducer } from 'bullmq';
