@@ -201,6 +201,8 @@ function argumentRoles(library: LoggerLibrary, method: string, args: readonly ts
   }
   if (!rest.length) return { fields: [], written };
   const first = rest[0];
+  // Nest: (message, context?) / error(message, stack?, context?): the extra arguments are not fields
+  if (library === 'nest') return isStringish(first) ? { message: first, fields: [], written } : { fields: [first], written };
   if (library === 'pino' || library === 'bunyan') {
     // pino: (obj?, msg?, ...printf args)
     if (isStringish(first)) return { message: first, fields: [], written };

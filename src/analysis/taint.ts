@@ -203,8 +203,25 @@ function typeNameOf(t: ts.TypeNode | undefined): string | undefined {
   return undefined;
 }
 
+/** NestJS `@Body()`, `@Body('email')`, `@Headers()`, `@Query('q')`, `@Param('id')`: a piece of the request. */
+const NEST_REQUEST_DECORATORS: Record<string, string> = { Body: 'body', Headers: 'headers', Query: 'query', Param: 'params', Ip: 'ip' };
+
+function nestRequestPath(d: ts.ParameterDeclaration): string[] | undefined {
+  for (const dec of ts.canHaveDecorators(d) ? ts.getDecorators(d) ?? [] : []) {
+    const e = dec.expression;
+    if (!ts.isCallExpression(e) || !ts.isIdentifier(e.expression)) continue;
+    const part = NEST_REQUEST_DECORATORS[e.expression.text];
+    if (!part) continue;
+    const key = e.arguments[0] && ts.isStringLiteralLike(e.arguments[0]) ? e.arguments[0].text : undefined;
+    return key ? [part, key] : [part];
+  }
+  return undefined;
+}
+
 function walkParameter(d: ts.ParameterDeclaration, id: ts.Identifier, env: Env, st: State, depth: number, suffix: string[]): void {
   if (d.type && isBoundedType(d.type)) { push(st, { k: 'const', node: id }); return; }
+  const nest = nestRequestPath(d);
+  if (nest) { push(st, { k: 'access', root: 'req', rootKind: 'param', path: [...nest, ...suffix], node: id }); return; }
   const fn = d.parent;
   // A parameter of a same-file function: what do its callers pass?
   if (isFunctionLike(fn) && depth < 6) {

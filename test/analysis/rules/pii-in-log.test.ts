@@ -56,6 +56,20 @@ describe('rule pii-in-log', () => {
           }
         }
       `,
+      // a NestJS @Body() DTO written whole
+      ts`
+        import { Body, Controller, Logger, Post } from '@nestjs/common';
+        @Controller('users')
+        export class UsersController {
+          private readonly logger = new Logger(UsersController.name);
+          @Post()
+          create(@Body() dto: { name: string; password: string }) {
+            this.logger.log(\`creating user \${JSON.stringify(dto)}\`);
+            //                                              ^^^ Request body dto (req.body) is written whole to the log by this.logger.log (nest)
+            return dto.name;
+          }
+        }
+      `,
       // through local variables and destructuring
       ts`
         import pino from 'pino';

@@ -68,6 +68,10 @@ describe('rule unstructured-log', () => {
           process(id: string) {
             this.logger.log('Processing order ' + id);
             //              ^^^^^^^^^^^^^^^^^^^^^^^^ Log message of this.logger.log interpolates id instead of passing it as a field
+            try { return id; } catch (err) {
+              this.logger.error(\`Order \${id} failed\`, (err as Error).stack);
+              //                ^^^^^^^^^^^^^^^^^^^^ Log message of this.logger.error interpolates id instead of passing it as a field
+            }
           }
         }
         //- /src/server.ts
