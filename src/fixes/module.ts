@@ -220,7 +220,7 @@ export class ObservabilityModule {
     const pkg = this.nearestPackageJson();
     if (!pkg) return [];
     const deps = { ...(pkg.json.dependencies as Record<string, string> | undefined), ...(pkg.json.devDependencies as Record<string, string> | undefined), ...(pkg.json.peerDependencies as Record<string, string> | undefined) };
-    const missing = [...this.deps].filter((d) => !(d in deps)).sort();
+    const missing = [...this.deps].filter((d) => !d.startsWith('node:') && !(d in deps)).sort();
     if (!missing.length) return [];
     const indent = /\n([ \t]+)"/.exec(pkg.text)?.[1] ?? '  ';
     const m = /"dependencies"\s*:\s*\{/.exec(pkg.text);
