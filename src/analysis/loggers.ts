@@ -263,3 +263,40 @@ export function shortText(node: ts.Node, file: ProjectFile): string {
   const t = node.getText(file.sf).replace(/\s+/g, ' ');
   return t.length > 40 ? t.slice(0, 37) + '…' : t;
 }
+
+/** Packages whose import makes a file server or job code. */
+export const SERVER_MODULES = /^(express|fastify|koa|@koa\/router|koa-router|hono|@hono\/[\w-]+|@nestjs\/(common|core|microservices|schedule|bull|bullmq)|@hapi\/hapi|restify|polka|next\/server|bullmq|bull|bee-queue|agenda|node-cron|cron|node-schedule|toad-scheduler|@fastify\/[\w-]+)$/;
+const BROWSER_MODULES = /^(react|react-dom|react-dom\/client|vue|svelte|@angular\/core|solid-js|preact|next\/router|next\/navigation|next\/link)$/;
+const CLI_MODULES = /^(commander|yargs|yargs\/yargs|meow|cac|minimist|inquirer|@inquirer\/prompts|prompts|@oclif\/core|clipanion|sade|arg|enquirer)$/;
+const NON_SERVER_DIRS = /(^|\/)(scripts?|bin|cli|tools|migrations?|seeds?|seeders|examples?|e2e|cypress|playwright|test|tests|__tests__|spec|fixtures|stories|\.storybook)\//;
+const TEST_FILE = /\.(test|spec|e2e-spec|e2e|stories)\.[cm]?[jt]sx?$/;
+const CONFIG_FILE = /(^|\/)[^/]+\.config\.[cm]?[jt]s$/;
+const outsideMemo = new WeakMap<ProjectFile, boolean>();
+
+/**
+ * Browser code (React/Vue/Svelte imports, `'use client'`, `.tsx`/`.jsx` importing no server
+ * framework), CLIs and scripts (a shebang, commander/yargs, `scripts/`, `bin/`), tests and
+ * configuration files: there `console` is a terminal or a devtools panel, not a log.
+ */
+export function isOutsideServerCode(f: ProjectFile): boolean {
+  const memo = outsideMemo.get(f);
+  if (memo !== undefined) return memo;
+  const r = computeOutside(f);
+  outsideMemo.set(f, r);
+  return r;
+}
+
+function computeOutside(f: ProjectFile): boolean {
+  const rel = f.rel;
+  if (TEST_FILE.test(rel) || CONFIG_FILE.test(rel) || NON_SERVER_DIRS.test(rel)) return true;
+  if (f.sf.text.startsWith('#!')) return true;
+  let server = false;
+  for (const m of f.importedModules) {
+    if (BROWSER_MODULES.test(m) || CLI_MODULES.test(m)) return true;
+    if (SERVER_MODULES.test(m)) server = true;
+  }
+  if (/\.[jt]sx$/.test(rel) && !server) return true;
+  const first = f.sf.statements[0];
+  if (first && ts.isExpressionStatement(first) && ts.isStringLiteral(first.expression) && first.expression.text === 'use client') return true;
+  return false;
+}

@@ -49,7 +49,7 @@
  */
 import { ts, skipOuter } from '../ts';
 import { defineRule, type RuleContext } from '../rule';
-import { LOG_METHODS, hasDynamicArgument, matchLogCall, redactionOf, type LogCall } from '../loggers';
+import { LOG_METHODS, hasDynamicArgument, isOutsideServerCode, matchLogCall, redactionOf, type LogCall } from '../loggers';
 import { labelSitesOf, mayHaveLabels } from '../labels';
 import { isSafeValue, piiHits, piiNameMatcher, type PiiHit } from '../taint';
 import { stringOf } from '../strings';
@@ -140,6 +140,8 @@ export default defineRule<PiiInLogOptions>({
 type Reporter = (h: PiiHit, sink: string, data: Record<string, unknown>) => void;
 
 function checkLog(log: LogCall, ctx: RuleContext<PiiInLogOptions>, isPii: (n: string) => string | undefined, report: Reporter): void {
+  // console in a browser, a CLI or a script prints to a person, not to a log store
+  if (log.library === 'console' && isOutsideServerCode(ctx.file)) return;
   const redaction = redactionOf(log);
   if (redaction?.unknown) return;
   const sink = `to the log by ${log.label}${log.library === 'console' || log.library === 'logger' ? '' : ` (${log.library})`}`;

@@ -51,19 +51,12 @@
 import path from 'node:path';
 import { ts, skipOuter, isFunctionLike, propertyNameText } from '../ts';
 import { defineRule } from '../rule';
-import { LOG_METHODS, hasBuiltMessage, matchLogCall, type LogCall } from '../loggers';
+import { LOG_METHODS, SERVER_MODULES, hasBuiltMessage, isOutsideServerCode, matchLogCall, type LogCall } from '../loggers';
 import { stringOf } from '../strings';
 import type { Project, ProjectFile } from '../project';
 import type { Computed } from '../analyze';
 import type { Linker } from '../link';
 
-/** Packages whose import makes a file server or job code. */
-const SERVER_MODULES = /^(express|fastify|koa|@koa\/router|koa-router|hono|@hono\/[\w-]+|@nestjs\/(common|core|microservices|schedule|bull|bullmq)|@hapi\/hapi|restify|polka|next\/server|bullmq|bull|bee-queue|agenda|node-cron|cron|node-schedule|toad-scheduler|@fastify\/[\w-]+)$/;
-const BROWSER_MODULES = /^(react|react-dom|react-dom\/client|vue|svelte|@angular\/core|solid-js|preact|next\/router|next\/navigation|next\/link)$/;
-const CLI_MODULES = /^(commander|yargs|yargs\/yargs|meow|cac|minimist|inquirer|@inquirer\/prompts|prompts|@oclif\/core|clipanion|sade|arg|enquirer)$/;
-const NON_SERVER_DIRS = /(^|\/)(scripts?|bin|cli|tools|migrations?|seeds?|seeders|examples?|e2e|cypress|playwright|test|tests|__tests__|spec|fixtures|stories|\.storybook)\//;
-const TEST_FILE = /\.(test|spec|e2e-spec|e2e|stories)\.[cm]?[jt]sx?$/;
-const CONFIG_FILE = /(^|\/)[^/]+\.config\.[cm]?[jt]s$/;
 const LOGGER_FILE = /^(logger|logging|log|logs|logger\.service|log\.service)$/i;
 /** Startup lines (`listening on ${PORT}`, `${config.host}:${config.port}`): configuration, not event data. */
 const CONFIG_PART = /^(process\.env\.\w+|[A-Z][A-Z0-9_]*|([\w$]+\.)*(port|host|hostname|address|addr|url|baseUrl|env|environment|mode|version|nodeEnv|NODE_ENV)|([\w$]+\.)*[A-Z][A-Z0-9_]*)$/;
@@ -168,30 +161,14 @@ export function serverFiles(project: Project, analysis: Computed, linker: Linker
   while (queue.length) {
     const f = queue.pop()!;
     if (reached.has(f)) continue;
-    if (!anchored.has(f) && excluded(f)) continue;
+    if (!anchored.has(f) && isOutsideServerCode(f)) continue;
     reached.add(f);
     for (const spec of f.importedModules) {
       const t = project.resolveModule(spec, f.abs);
       if (t && !reached.has(t)) queue.push(t);
     }
   }
-  const out = [...reached].filter((f) => anchored.has(f) || !excluded(f));
+  const out = [...reached].filter((f) => anchored.has(f) || !isOutsideServerCode(f));
   serverMemo.set(linker, out);
   return out;
-}
-
-/** Browser code, CLIs and scripts, tests and configuration files. */
-function excluded(f: ProjectFile): boolean {
-  const rel = f.rel;
-  if (TEST_FILE.test(rel) || CONFIG_FILE.test(rel) || NON_SERVER_DIRS.test(rel)) return true;
-  if (f.sf.text.startsWith('#!')) return true;
-  let server = false;
-  for (const m of f.importedModules) {
-    if (BROWSER_MODULES.test(m) || CLI_MODULES.test(m)) return true;
-    if (SERVER_MODULES.test(m)) server = true;
-  }
-  if (/\.[jt]sx$/.test(rel) && !server) return true;
-  const first = f.sf.statements[0];
-  if (first && ts.isExpressionStatement(first) && ts.isStringLiteral(first.expression) && first.expression.text === 'use client') return true;
-  return false;
 }

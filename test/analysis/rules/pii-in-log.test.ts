@@ -174,6 +174,15 @@ describe('rule pii-in-log', () => {
           trace.getActiveSpan()?.setAttribute('enduser.id', user.id);
         }
       `,
+      // console in browser code and in a CLI talks to a person, not to a log store
+      ts`
+        //- /src/components/Profile.tsx
+        import React from 'react';
+        export function Profile({ user }: { user: { email: string } }) { console.log(user.email, user); return null; }
+        //- /scripts/create-key.ts
+        const apiKey = Math.random().toString(36);
+        console.log(\`Your API key: \${apiKey}\`);
+      `,
       // a winston logger whose format masks fields: trusted
       ts`
         import winston from 'winston';
