@@ -3,11 +3,13 @@ import type { FixDefinition } from './fix';
 import addAppMetrics from './add-app-metrics';
 import addRouteMetrics from './add-route-metrics';
 import useStructuredLogger from './use-structured-logger';
+import logSwallowedError from './log-swallowed-error';
 
 export const FIXES: FixDefinition[] = [
   addRouteMetrics,
   addAppMetrics,
   useStructuredLogger,
+  logSwallowedError,
 ];
 
 export function fixesFor(rule: string): FixDefinition[] {
