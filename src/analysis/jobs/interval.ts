@@ -21,7 +21,7 @@ import path from 'node:path';
 import { ts, skipOuter, isFunctionLike, memberName } from '../ts';
 import type { JobDraft, JobHelpers, JobRecognizer } from './types';
 import type { Project, ProjectFile } from '../project';
-import { callSitesOf, handlerName, methodName, msSchedule, resolvesTo, unwrapBind } from './common';
+import { callSitesOf, constructorSites, handlerName, methodName, msSchedule, resolvesTo, unwrapBind } from './common';
 
 const TIMER_MODULES = ['timers', 'node:timers'];
 const ASYNC_MODULES = ['set-interval-async', 'set-interval-async/dynamic', 'set-interval-async/fixed'];
@@ -151,8 +151,6 @@ class StartupFunctions {
   }
 
   private decide(fn: ts.FunctionLikeDeclaration, file: ProjectFile, depth: number): boolean {
-    const name = startupName(fn);
-    if (name !== undefined && (STARTUP_NAME.test(name) || ((ts.isMethodDeclaration(fn) || ts.isConstructorDeclaration(fn)) && STARTUP_METHODS.has(name)))) return true;
     let arg: ts.Node = fn;
     while (arg.parent && ts.isParenthesizedExpression(arg.parent)) arg = arg.parent;
     const p = arg.parent;
@@ -161,11 +159,16 @@ class StartupFunctions {
       if (p.arguments.includes(arg as ts.Expression)) return isDeferring(p) && this.isStartupCode(p, file, depth + 1);
       return false;
     }
-    if (p && (ts.isNewExpression(p) || ts.isJsxExpression(p) || ts.isPropertyAssignment(p) || ts.isArrayLiteralExpression(p))) return false;
-    for (const site of callSitesOf(fn, this.project, this.helpers.linker, 20)) {
-      if (this.isStartupCode(site.call, site.file, depth + 1)) return true;
-    }
-    return false;
+    if (p && (ts.isNewExpression(p) || ts.isJsxExpression(p) || ts.isArrayLiteralExpression(p))) return false;
+    // Where it is called from decides; a start-up name or lifecycle hook decides when no call is found
+    // (framework hooks, functions exported to code we cannot follow).
+    const name = startupName(fn);
+    const byName = name !== undefined && (STARTUP_NAME.test(name) || ((ts.isMethodDeclaration(fn) || ts.isConstructorDeclaration(fn)) && STARTUP_METHODS.has(name)));
+    const sites: Array<{ node: ts.Node; file: ProjectFile }> = ts.isConstructorDeclaration(fn)
+      ? constructorSites(fn, this.project, this.helpers.linker, 20).map((c) => ({ node: c.node, file: c.file }))
+      : callSitesOf(fn, this.project, this.helpers.linker, 20).map((c) => ({ node: c.call, file: c.file }));
+    if (sites.length === 0) return byName;
+    return sites.some((site) => this.isStartupCode(site.node, site.file, depth + 1));
   }
 }
 

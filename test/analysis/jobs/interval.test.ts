@@ -118,6 +118,12 @@ describe('long-lived setInterval jobs', () => {
       req.on('close', () => clearInterval(t));
     });
     function handleUpload(req: express.Request, res: express.Response) { setInterval(() => res.write('.'), 500); }
+    function startHeartbeat(res: express.Response) { setInterval(() => res.write(':\\n\\n'), 15000); }
+    app.get('/sse', (req, res) => startHeartbeat(res));
+    //  ^^^ GET /sse none
+    class PerRequestTimer { constructor() { setInterval(() => 1, 100); } }
+    app.get('/t', (req, res) => { new PerRequestTimer(); res.end(); });
+    //  ^^^ GET /t none
     app.post('/upload', handleUpload);
     //  ^^^^ POST /upload none
     const wss = new WebSocketServer({ port: 8080 });
