@@ -172,7 +172,11 @@ function methodFits(m: MetricRecognition, method: string): boolean {
 
 function describe(r: Ref, m: MetricRecognition, base: ts.Expression, file: ProjectFile, linker: Linker): MetricRef {
   const v = r.v;
-  if (m.library === 'prom-client' && v.k === 'new') return promMetricRef(v.node, r.file, linker);
+  if (m.library === 'prom-client' && v.k === 'new') {
+    const d = promMetricRef(v.node, r.file, linker);
+    // new Histogram(cfg) in a project wrapper: name the metric by the receiver
+    return d.name === v.node.expression.getText(r.file.sf) ? { ...d, name: base.getText(file.sf).replace(/\s+/g, ' ') } : d;
+  }
   if (m.library === 'prom-client' && v.k === 'call') {
     const n = stringOf(v.node.arguments[0], r.file, linker);
     return { name: n ?? base.getText(file.sf), library: 'prom-client' };

@@ -445,12 +445,12 @@ export function unboundedOrigin(o: Origin, file: ProjectFile): Unbounded | 'boun
       if (path.length > 1 && BOUNDED_FIELD.test(last)) return 'bounded';
       return { source: text, what: head === 'session' ? 'the session' : 'the user' };
     }
-    const what = REQUEST_UNBOUNDED[head];
+    const what = head === 'id' && !/^_?(req|request)$/.test(root) ? undefined : REQUEST_UNBOUNDED[head];
     if (what) {
       if ((head === 'headers' || head === 'header()' || head === 'get()') && path[1] && /^(content-type|accept|x-forwarded-proto|host)$/i.test(path[1])) return undefined;
       return { source: text, what };
     }
-    return undefined;
+    if (head !== 'id') return undefined;
   }
   if (RESPONSE_ROOT.test(root) && path.some((p) => p === 'statusCode' || p === 'status' || p === 'statusMessage')) return 'bounded';
   if ((o.rootKind === 'catch' || ERROR_ROOT.test(root)) && path.length) {
