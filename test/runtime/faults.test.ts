@@ -33,7 +33,7 @@ describe('runtime: faults', function () {
       if (p === '/garbage') { res.setHeader('content-type', 'text/plain'); res.end(Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 256))); return; }
       if (p === '/partial') { res.setHeader('content-type', 'text/plain'); res.end('ok_a 1\nbroken{ 2\nok_b 3\nalso broken\nok_c 4\n'); return; }
       if (p === '/500') { res.statusCode = 500; res.end('oops'); return; }
-      if (p === '/slow') { setTimeout(() => { if (!res.destroyed) res.end(GOOD); }, 3000).unref(); return; }
+      if (p === '/slow') { setTimeout(() => { if (!res.destroyed) res.end(GOOD); }, 8000).unref(); return; }
       if (p === '/big') {
         res.setHeader('content-type', 'text/plain');
         const line = 'big_metric{i="xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"} 1\n';
@@ -95,7 +95,7 @@ describe('runtime: faults', function () {
     const names = ['good', 'html', 'html-as-text', 'garbage', 'partial', '500', 'slow', 'big', 'bomb', 'gzip', 'explode', 'om'];
     const rt = await startRuntime({
       targets: [...names.map((n) => ({ url: `${base}/${n}`, name: n })), { url: await closedPort(), name: 'down' }],
-      config: { scrapeTimeout: '500ms', limits: { maxBodyBytes: 1_000_000, maxSeriesPerTarget: 1000 } },
+      config: { scrapeTimeout: '2s', limits: { maxBodyBytes: 1_000_000, maxSeriesPerTarget: 1000 } },
       autoScrape: false, logger: log, tokenDir: dir,
     });
     try {
@@ -113,7 +113,7 @@ describe('runtime: faults', function () {
       };
       is('good', 'up', undefined);
       is('down', 'down', 'refused', /connection refused/);
-      is('slow', 'down', 'timeout', /500 ms/);
+      is('slow', 'down', 'timeout', /2000 ms/);
       is('html', 'down', 'not-metrics', /HTML/);
       is('html-as-text', 'down', 'not-metrics', /HTML/);
       is('garbage', 'down', 'parse', /line 1/);
