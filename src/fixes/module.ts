@@ -237,10 +237,18 @@ export class ObservabilityModule {
   }
 }
 
-/** `export const x = …` → `exports.x = …` for CommonJS modules. */
+/**
+ * `export const x = …` → `const x = exports.x = …` and `export function f` → `function f` plus
+ * `exports.f = f;` for CommonJS modules: exported, and bound locally for the sections that use them.
+ */
 function toModuleStyle(code: string, style: CodeStyle): string {
   if (style.module !== 'cjs') return code;
-  return code.replace(/^export const (\w+) =/gm, 'exports.$1 =').replace(/^export function (\w+)/gm, 'exports.$1 = function $1');
+  const functions: string[] = [];
+  const out = code.replace(/^export const (\w+) =/gm, 'const $1 = exports.$1 =').replace(/^export (?:async )?function\*? ?(\w+)/gm, (m, name: string) => {
+    functions.push(name);
+    return m.slice('export '.length);
+  });
+  return out + functions.map((f) => `\nexports.${f} = ${f};`).join('');
 }
 
 /** The exported name of the top-level `const x = new …` on a line (or undefined if not exported). */

@@ -107,7 +107,7 @@ describe('fix add-route-metrics', () => {
     const { Counter, Histogram } = require('prom-client');
 
     /** RED: request duration by method, route template and status code. */
-    exports.httpRequestDuration = new Histogram({
+    const httpRequestDuration = exports.httpRequestDuration = new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request duration in seconds',
       labelNames: ['method', 'route', 'status_code'],
@@ -115,7 +115,7 @@ describe('fix add-route-metrics', () => {
     });
 
     /** RED: requests by method, route template and status code (errors are status_code 5xx). */
-    exports.httpRequestsTotal = new Counter({
+    const httpRequestsTotal = exports.httpRequestsTotal = new Counter({
       name: 'http_requests_total',
       help: 'HTTP requests',
       labelNames: ['method', 'route', 'status_code'],
