@@ -4,12 +4,14 @@ import addAppMetrics from './add-app-metrics';
 import addRouteMetrics from './add-route-metrics';
 import useStructuredLogger from './use-structured-logger';
 import logSwallowedError from './log-swallowed-error';
+import redactLogField from './redact-log-field';
 
 export const FIXES: FixDefinition[] = [
   addRouteMetrics,
   addAppMetrics,
   useStructuredLogger,
   logSwallowedError,
+  redactLogField,
 ];
 
 export function fixesFor(rule: string): FixDefinition[] {
