@@ -29,7 +29,7 @@ export default defineFix({
   edits(ctx) {
     const { file, finding } = ctx;
     if (finding.data?.sink !== 'log') return undefined;
-    const node = findingNode(file, finding, (n): n is ts.Node => true);
+    const node = findingNode(file, finding, (_n): _n is ts.Node => true);
     if (!node) return undefined;
     let log: LogCall | undefined;
     for (let n: ts.Node | undefined = node.parent; n && !log; n = n.parent) {
