@@ -3,7 +3,9 @@
  *
  * Where: files under a script folder (`scripts/`, `jobs/`, `bin/`, `cron/`, `tasks/`,
  * `batch/`, `seeds/`, … at any depth: `src/scripts/x.ts` too) or named like one
- * (`cleanup.job.ts`, `sync-cron.ts`, `seed.ts`).
+ * (`cleanup.job.ts`, `sync-cron.ts`, `seed.ts`); anywhere else, a `main()`/`run()` that exits the
+ * process when done (`.then(() => process.exit(0))`, `.finally(() => process.exit())`, or
+ * `process.exit(0)` ending main) — long-running consumers (`run().catch(…exit(1))`) are not.
  * What: a module-level call of a project function — `main()`, `void main()`, `await main()`,
  * `main().catch(…)` / `.then(…)` / `.finally(…)`, inside `if (require.main === module)` or an
  * `import.meta` guard — or an IIFE. `main`/`run` win when there are several calls.
@@ -22,7 +24,7 @@ const SCRIPT_DIRS = new Set(['scripts', 'script', 'jobs', 'job', 'bin', 'cron', 
 const SCRIPT_NAME = /(^|[.\-_])(job|jobs|cron|cronjob|task|script|batch|seed)$/i;
 const PREFERRED = /^(main|run)$/;
 
-interface EntryCall { call: ts.CallExpression; nameNode: ts.Node; guarded: boolean; fn?: { fn: ts.FunctionLikeDeclaration; file: ProjectFile } }
+interface EntryCall { call: ts.CallExpression; statement: ts.Expression; nameNode: ts.Node; guarded: boolean; fn?: { fn: ts.FunctionLikeDeclaration; file: ProjectFile } }
 
 const script: JobRecognizer = {
   kind: 'script',
@@ -30,9 +32,14 @@ const script: JobRecognizer = {
     const out: JobDraft[] = [];
     const candidates: Array<{ file: ProjectFile; entry: EntryCall }> = [];
     for (const file of project.files.values()) {
-      if (!isScriptPath(file.rel) || startsServer(file)) continue;
+      const inScriptPlace = isScriptPath(file.rel);
+      // elsewhere: `main().then(() => process.exit(0))` — runs once, then exits — is a batch entry too
+      if (!inScriptPlace && !(file.sf.text.includes('process.exit') && (file.callsByName.has('main') || file.callsByName.has('run')))) continue;
+      if (startsServer(file)) continue;
       const entry = entryCall(file, helpers);
-      if (entry) candidates.push({ file, entry });
+      if (!entry) continue;
+      if (!inScriptPlace && !(ts.isIdentifier(entry.nameNode) && PREFERRED.test(entry.nameNode.text) && exitsWhenDone(entry, file))) continue;
+      candidates.push({ file, entry });
     }
     if (candidates.length === 0) return out;
     const imported = importedFiles(project);
@@ -80,10 +87,10 @@ function entryCall(file: ProjectFile, helpers: JobHelpers): EntryCall | undefine
       const c = entryOf(s.expression);
       if (!c) return;
       const callee = skipOuter(c.expression);
-      if (isFunctionLike(callee)) { found.push({ call: c, nameNode: c, guarded, fn: { fn: callee, file } }); return; }
+      if (isFunctionLike(callee)) { found.push({ call: c, statement: s.expression, nameNode: c, guarded, fn: { fn: callee, file } }); return; }
       if (!ts.isIdentifier(callee)) return;
       const fns = helpers.linker.functionsOf(callee, file);
-      if (fns.length) found.push({ call: c, nameNode: callee, guarded, fn: fns[0] });
+      if (fns.length) found.push({ call: c, statement: s.expression, nameNode: callee, guarded, fn: fns[0] });
     } else if (ts.isBlock(s)) {
       for (const t of s.statements) visitStatement(t, guarded);
     } else if (ts.isIfStatement(s)) {
@@ -96,6 +103,36 @@ function entryCall(file: ProjectFile, helpers: JobHelpers): EntryCall | undefine
   for (const s of file.sf.statements) visitStatement(s, false);
   if (found.length === 0) return undefined;
   return found.find((f) => ts.isIdentifier(f.nameNode) && PREFERRED.test(f.nameNode.text)) ?? found[0];
+}
+
+/** Does the entry exit when it is done: `.then(() => process.exit(0))`, `.finally(() => process.exit())`, `process.exit(0)` closing main? */
+function exitsWhenDone(entry: EntryCall, file: ProjectFile): boolean {
+  const isSuccessExit = (n: ts.Node, intoFunctions = true): boolean => {
+    let found = false;
+    const visit = (x: ts.Node): void => {
+      if (found || (!intoFunctions && isFunctionLike(x))) return;
+      if (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && x.expression.name.text === 'exit' &&
+        ts.isIdentifier(x.expression.expression) && x.expression.expression.text === 'process') {
+        const a = x.arguments[0];
+        if (!a || (ts.isNumericLiteral(a) && a.text === '0')) { found = true; return; }
+      }
+      ts.forEachChild(x, visit);
+    };
+    visit(n);
+    return found;
+  };
+  // the chain: main().then(cb).finally(cb)
+  for (let e: ts.Node = entry.call; e.parent && e !== entry.statement; e = e.parent) {
+    const p = e.parent;
+    if (ts.isPropertyAccessExpression(p) && (p.name.text === 'then' || p.name.text === 'finally') && ts.isCallExpression(p.parent) && p.parent.arguments.some((a) => isSuccessExit(a))) return true;
+  }
+  // main's own body ends the process (direct statements only, not callbacks such as signal handlers)
+  const fn = entry.fn?.fn;
+  if (fn?.body && ts.isBlock(fn.body) && entry.fn!.file === file) {
+    for (const st of fn.body.statements) if (ts.isExpressionStatement(st) && isSuccessExit(st, false)) return true;
+  }
+  // await main(); process.exit(0);
+  return file.sf.statements.some((st) => ts.isExpressionStatement(st) && ts.isCallExpression(st.expression) && isSuccessExit(st, false));
 }
 
 /** `main()`, `void main()`, `await main()`, `main().catch(…).finally(…)` → the `main()` call. */

@@ -86,6 +86,30 @@ describe('batch script jobs', () => {
     }
   `, '/src/cleanup.job.ts'));
 
+  it('anywhere else: a main() that exits the process when done, not long-running consumers', () => checkInventory(ts`
+    //- /src/clean-attachments.ts
+    async function main() { return 1; }
+    {
+      main().then(() => process.exit(0)).catch((err) => { console.error(err); process.exit(1); });
+    //^^^^ job script clean-attachments none
+    }
+    //- /tools/report.ts
+    const run = async () => {
+      await Promise.resolve(1);
+      process.exit();
+    };
+    {
+      run();
+    //^^^ job script report none
+    }
+    //- /src/consumer.ts
+    async function run() {
+      process.on('SIGTERM', () => process.exit(0));
+      return 1;
+    }
+    run().catch((e) => { console.error(e); process.exit(1); });
+  `, '/src/clean-attachments.ts'));
+
   it('not scripts: modules that only export, modules imported by others, servers, package calls', () => checkInventory(ts`
     //- /src/jobs/email.ts
     export async function sendEmails() { return 1; }
