@@ -25,10 +25,16 @@ export function detectStyle(sf: ts.SourceFile): CodeStyle {
     }
   }
   for (const m of text.matchAll(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g)) { if (m[0][0] === "'") single++; else double++; }
-  for (const m of text.matchAll(/\n([ \t]+)\S/g)) {
+  // The unit is the most common step between a line and the deeper line after it (a file indented
+  // by two spaces has many lines at four spaces too, so absolute widths would mislead).
+  let prev = 0;
+  for (const m of text.matchAll(/\n([ \t]*)(\S)/g)) {
     const ws = m[1];
-    const unit = ws.startsWith('\t') ? '\t' : ws.length % 4 === 0 && ws.length >= 4 ? (ws.length === 4 ? '    ' : '') : ws.length === 2 ? '  ' : '';
-    if (unit) indents.set(unit, (indents.get(unit) ?? 0) + 1);
+    if (m[2] === '*') continue; // inside a block comment
+    if (ws.startsWith('\t')) { indents.set('\t', (indents.get('\t') ?? 0) + 1); prev = 0; continue; }
+    const step = ws.length - prev;
+    prev = ws.length;
+    if (step === 2 || step === 4) indents.set(' '.repeat(step), (indents.get(' '.repeat(step)) ?? 0) + 1);
   }
   const indent = [...indents.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '  ';
   const isTs = /\.(ts|tsx|mts|cts)$/.test(sf.fileName);
