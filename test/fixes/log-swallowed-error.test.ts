@@ -79,7 +79,7 @@ describe('fix log-swallowed-error', () => {
     const { pino } = require('pino');
 
     /** Structured JSON logs; every line logged inside a span carries its trace_id and span_id. */
-    exports.logger = pino({
+    const logger = exports.logger = pino({
       mixin() {
         const span = trace.getActiveSpan();
         if (!span) return {};
