@@ -69,9 +69,16 @@ export class Analyzer {
 
   /** Replaces (or adds) one file's text; everything derived is recomputed on the next query. */
   update(abs: string, text: string): void {
+    const old = this.project.files.get(abs);
     this.noteSyntaxErrors(this.project.addFile({ abs, rel: toRel(this.root, abs), text }, this.options.visitors));
     this.cached = undefined;
-    this.resolved = undefined;
+    if (old && this.resolved) {
+      // Keep every memo that did not read the old version of this file: re-linking after an edit
+      // then mostly hits memos. A new file can change how imports resolve anywhere: start afresh.
+      const stale = new Set([old]);
+      this.resolved.linker.invalidate(stale);
+      this.resolved.instr.invalidate(stale);
+    } else this.resolved = undefined;
   }
 
   remove(abs: string): void {

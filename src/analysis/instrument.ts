@@ -70,7 +70,8 @@ function isTelemetryObject(ref: Ref): boolean {
 }
 
 export class Instrumentation {
-  private readonly fnMemo = new Map<ts.Node, string | null>();
+  private readonly fnMemo = new Map<ts.Node, { value: string | null; deps: Set<ProjectFile> }>();
+  private readonly readers = new Map<ProjectFile, Set<ts.Node>>();
 
   constructor(private readonly linker: Linker) {}
 
@@ -122,9 +123,28 @@ export class Instrumentation {
   /** A function body (with the callbacks inside it) that records a metric, opens a span or calls a project function that does. */
   ofFunction(fn: ts.FunctionLikeDeclaration, file: ProjectFile, depth = 0): string | undefined {
     const memo = this.fnMemo.get(fn);
-    if (memo !== undefined) return memo ?? undefined;
+    if (memo !== undefined) { this.linker.credit(memo.deps); return memo.value ?? undefined; }
     if (depth > 5) return undefined;
-    this.fnMemo.set(fn, null);
+    this.fnMemo.set(fn, { value: null, deps: new Set([file]) });
+    const tracked = this.linker.track(file, () => this.scanFunction(fn, file, depth));
+    this.fnMemo.set(fn, { value: tracked.value ?? null, deps: tracked.deps });
+    for (const f of tracked.deps) {
+      let set = this.readers.get(f);
+      if (!set) this.readers.set(f, (set = new Set()));
+      set.add(fn);
+    }
+    return tracked.value;
+  }
+
+  /** Forgets what depended on these files' old versions. */
+  invalidate(files: ReadonlySet<ProjectFile>): void {
+    for (const f of files) {
+      for (const fn of this.readers.get(f) ?? []) this.fnMemo.delete(fn);
+      this.readers.delete(f);
+    }
+  }
+
+  private scanFunction(fn: ts.FunctionLikeDeclaration, file: ProjectFile, depth: number): string | undefined {
     let found: string | undefined;
     const visit = (n: ts.Node): void => {
       if (found) return;
@@ -150,7 +170,6 @@ export class Instrumentation {
       const name = ts.isCallExpression(e) ? (ts.isIdentifier(e.expression) ? e.expression.text : memberName(e.expression)) : ts.isIdentifier(e) ? e.text : undefined;
       if (name && /^(Span|Traced?|Trace|OtelMethodCounter|OtelInstanceCounter|Timed|Counted|Metric|Histogram|Measure|Instrument(ed)?|WithSpan)$/.test(name)) found ??= `@${name} decorator`;
     }
-    this.fnMemo.set(fn, found ?? null);
     return found;
   }
 

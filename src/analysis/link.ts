@@ -14,12 +14,63 @@ export interface Ref { v: Value; file: ProjectFile }
 const MAX_REFS = 16;
 const MAX_DEPTH = 16;
 
+/** A memoized answer and the files it was computed from (so an edit invalidates only what it can change). */
+interface Memo<T> { value: T; deps: Set<ProjectFile> }
+
 export class Linker {
-  private readonly memo = new Map<Value, Ref[]>();
-  private readonly returnsMemo = new Map<ts.Node, Ref[]>();
+  private readonly memo = new Map<Value, Memo<Ref[]>>();
+  private readonly returnsMemo = new Map<ts.Node, Memo<Ref[]>>();
   private readonly busy = new Set<Value>();
+  /** Files read by the computations in progress, innermost last. */
+  private readonly frames: Set<ProjectFile>[] = [];
+  /** For each file, the memo keys whose answers read it (so invalidation touches only those). */
+  private readonly readers = new Map<ProjectFile, Set<Value | ts.Node>>();
 
   constructor(readonly project: Project) {}
+
+  /**
+   * Runs `fn` recording every file its resolutions read (for memos kept outside the linker, e.g.
+   * instrumentation); the files are also credited to any enclosing computation.
+   */
+  track<T>(file: ProjectFile, fn: () => T): { value: T; deps: Set<ProjectFile> } {
+    const frame = new Set<ProjectFile>([file]);
+    this.frames.push(frame);
+    let value: T;
+    try { value = fn(); } finally { this.frames.pop(); }
+    this.credit(frame);
+    return { value, deps: frame };
+  }
+
+  /** Notes that the computation in progress read this file (its exports, a class, an object). */
+  private read(file: ProjectFile): void {
+    this.frames[this.frames.length - 1]?.add(file);
+  }
+
+  /** Credits files to the innermost computation in progress. */
+  credit(deps: Set<ProjectFile>): void {
+    const top = this.frames[this.frames.length - 1];
+    if (top && top !== deps) for (const d of deps) top.add(d);
+  }
+
+  /** Forgets every memo that read one of these files (an edited or removed file's old version). */
+  invalidate(files: ReadonlySet<ProjectFile>): void {
+    for (const f of files) {
+      for (const k of this.readers.get(f) ?? []) {
+        if (this.memo.delete(k as Value)) continue;
+        this.returnsMemo.delete(k as ts.Node);
+      }
+      this.readers.delete(f);
+    }
+  }
+
+  private remember<K extends Value | ts.Node>(map: Map<K, Memo<Ref[]>>, key: K, m: Memo<Ref[]>): void {
+    map.set(key, m);
+    for (const f of m.deps) {
+      let set = this.readers.get(f);
+      if (!set) this.readers.set(f, (set = new Set()));
+      set.add(key);
+    }
+  }
 
   /** Value of an expression in a file, followed across the project. */
   refsOf(node: ts.Node | undefined, file: ProjectFile): Ref[] {
@@ -31,17 +82,19 @@ export class Linker {
     if (v.k === 'unknown') return [];
     if (depth > MAX_DEPTH) return [{ v, file }];
     const memo = this.memo.get(v);
-    if (memo) return memo;
+    if (memo) { this.credit(memo.deps); return memo.value; }
     if (this.busy.has(v)) return [];
     this.busy.add(v);
-    let out: Ref[];
-    try {
-      out = dedupe(this.compute(v, file, depth)).slice(0, MAX_REFS);
-    } finally {
-      this.busy.delete(v);
-    }
-    this.memo.set(v, out);
-    return out;
+    const tracked = this.track(file, () => {
+      try {
+        return dedupe(this.compute(v, file, depth)).slice(0, MAX_REFS);
+      } finally {
+        this.busy.delete(v);
+      }
+    });
+    for (const r of tracked.value) tracked.deps.add(r.file);
+    this.remember(this.memo, v, tracked);
+    return tracked.value;
   }
 
   private compute(v: Value, file: ProjectFile, depth: number): Ref[] {
@@ -93,6 +146,7 @@ export class Linker {
 
   /** The value of `import * as x` / `require()` of a project file. */
   private moduleObject(target: ProjectFile, wholeModule: boolean, depth: number): Ref[] {
+    this.read(target);
     const exports = target.exports();
     const cjs = exports.get('=');
     if (cjs && 'value' in cjs) return this.deref(target.valueOf(cjs.value), target, depth + 1);
@@ -113,6 +167,7 @@ export class Linker {
 
   /** The export `name` of a project file, following re-exports and `export *`. */
   exportRefs(target: ProjectFile, name: string, depth = 0, seen = new Set<ProjectFile>()): Ref[] {
+    this.read(target);
     if (seen.has(target) || depth > MAX_DEPTH) return [];
     seen.add(target);
     const exports = target.exports();
@@ -140,6 +195,7 @@ export class Linker {
 
   /** `obj.name` for a resolved object. */
   private memberOf(o: Ref, name: string, node: ts.Node, depth: number): Ref[] {
+    this.read(o.file);
     const v = o.v;
     if (v.k === 'ns') return this.exportRefs(o.file, name, depth + 1);
     if (v.k === 'object') {
@@ -169,6 +225,7 @@ export class Linker {
 
   /** Members of a class: methods, property initializers, `this.x = …` assignments, parameter properties. */
   classMember(cls: ts.ClassLikeDeclaration, file: ProjectFile, name: string, depth: number, instance: boolean): Ref[] {
+    this.read(file);
     const out: Ref[] = [];
     /** `private worker: Worker;` assigned in the constructor: the assignment wins over the annotation. */
     const typedOnly: Ref[] = [];
@@ -215,8 +272,14 @@ export class Linker {
   /** What a project function returns (`return x`, an arrow's expression body). */
   returnsOf(fn: ts.FunctionLikeDeclaration, file: ProjectFile, depth = 0): Ref[] {
     const memo = this.returnsMemo.get(fn);
-    if (memo) return memo;
-    this.returnsMemo.set(fn, []);
+    if (memo) { this.credit(memo.deps); return memo.value; }
+    this.returnsMemo.set(fn, { value: [], deps: new Set([file]) });
+    const tracked = this.track(file, () => this.computeReturns(fn, file, depth));
+    this.remember(this.returnsMemo, fn, tracked);
+    return tracked.value;
+  }
+
+  private computeReturns(fn: ts.FunctionLikeDeclaration, file: ProjectFile, depth: number): Ref[] {
     const out: Ref[] = [];
     const body = fn.body;
     if (body && !ts.isBlock(body)) out.push(...this.deref(file.valueOf(body), file, depth + 1));
@@ -228,9 +291,7 @@ export class Linker {
       };
       ts.forEachChild(body, visit);
     }
-    const result = dedupe(out).slice(0, MAX_REFS);
-    this.returnsMemo.set(fn, result);
-    return result;
+    return dedupe(out).slice(0, MAX_REFS);
   }
 
   /** The project functions an expression may evaluate to (handler references, wrappers, methods). */
