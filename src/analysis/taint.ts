@@ -375,7 +375,7 @@ const REQUEST_TYPE = /^(Request|FastifyRequest|IncomingMessage|NextRequest|Conte
 const RESPONSE_ROOT = /^_?(res|reply|response|rep)$/;
 /** Members of a request that carry the raw, unbounded request. */
 const REQUEST_UNBOUNDED: Record<string, string> = {
-  url: 'the raw URL', originalUrl: 'the raw URL', path: 'the raw path', href: 'the raw URL', search: 'the query string', querystring: 'the query string',
+  url: 'the raw URL', originalUrl: 'the raw URL', nextUrl: 'the raw URL', path: 'the raw path', pathname: 'the raw path', href: 'the raw URL', search: 'the query string', querystring: 'the query string',
   ip: 'the client IP', ips: 'the client IPs', params: 'a path parameter', query: 'a query parameter', headers: 'a request header', header: 'a request header',
   body: 'the request body', cookies: 'a cookie', signedCookies: 'a cookie', user: 'the user', session: 'the session', id: 'the request id',
   'param()': 'a path parameter', 'query()': 'a query parameter', 'header()': 'a request header', 'get()': 'a request header', 'cookie()': 'a cookie',

@@ -83,6 +83,17 @@ describe('rule high-cardinality-label', () => {
           next();
         });
       `,
+      // a Next.js middleware: the request's nextUrl
+      ts`
+        import { NextRequest, NextResponse } from 'next/server';
+        import { Counter } from 'prom-client';
+        const hits = new Counter({ name: 'edge_hits_total', help: 'Hits', labelNames: ['page'] });
+        export function middleware(request: NextRequest) {
+          hits.inc({ page: request.nextUrl.pathname });
+          //               ^^^^^^^^^^^^^^^^^^^^^^^^ Label page of metric edge_hits_total is unbounded: request.nextUrl.pathname (the raw URL)
+          return NextResponse.next();
+        }
+      `,
       // random ids, time, error messages
       ts`
         import { randomUUID } from 'node:crypto';
