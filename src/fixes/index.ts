@@ -2,16 +2,12 @@
 import type { FixDefinition } from './fix';
 import addAppMetrics from './add-app-metrics';
 import addRouteMetrics from './add-route-metrics';
-import addJobInstrumentation from './add-job-instrumentation';
-import addMetricsEndpoint from './add-metrics-endpoint';
 import useStructuredLogger from './use-structured-logger';
 import logSwallowedError from './log-swallowed-error';
 import redactLogField from './redact-log-field';
 import endSpanInFinally from './end-span-in-finally';
 
 export const FIXES: FixDefinition[] = [
-  addJobInstrumentation,
-  addMetricsEndpoint,
   addRouteMetrics,
   addAppMetrics,
   useStructuredLogger,
