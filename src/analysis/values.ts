@@ -36,6 +36,8 @@ export class FileValues {
   private readonly declValues = new Map<ts.Node, Value>();
   /** valueOf results by node (top-level calls), so repeated questions get the same Value object. */
   private readonly nodeValues = new Map<ts.Node, Value>();
+  /** `x = …` assignments to plain identifiers, by name (built on first use). */
+  private assignments?: Map<string, ts.BinaryExpression[]>;
 
   constructor(readonly sf: ts.SourceFile, readonly fileName: string) {}
 
@@ -157,9 +159,14 @@ export class FileValues {
 
   private computeDeclaration(d: ts.Node, depth: number): Value {
     if (ts.isVariableDeclaration(d)) {
-      if (d.initializer) {
+      if (d.initializer && !isNullish(d.initializer)) {
         const v = this.valueOf(d.initializer, depth);
         if (v.k !== 'unknown' || !d.type) return v;
+      } else {
+        // `let queue; … queue = new Queue('x')` (lazy singletons, start-up assignments): the first
+        // assignment that says something.
+        const assigned = this.assignedValue(d, depth);
+        if (assigned) return assigned;
       }
       return d.type ? typed(this.valueOf(d.type, depth), d) : UNKNOWN;
     }
@@ -184,6 +191,30 @@ export class FileValues {
       return UNKNOWN;
     }
     return UNKNOWN;
+  }
+
+  /** The value of the first `name = expr` assignment to a `let`/`var` declared without a value. */
+  private assignedValue(d: ts.VariableDeclaration, depth: number): Value | undefined {
+    if (!ts.isIdentifier(d.name) || (d.parent.flags & ts.NodeFlags.Const)) return undefined;
+    if (!this.assignments) {
+      const index = new Map<string, ts.BinaryExpression[]>();
+      const visit = (n: ts.Node): void => {
+        if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(n.left)) {
+          let list = index.get(n.left.text);
+          if (!list) index.set(n.left.text, (list = []));
+          list.push(n);
+        }
+        ts.forEachChild(n, visit);
+      };
+      visit(this.sf);
+      this.assignments = index;
+    }
+    for (const a of this.assignments.get(d.name.text) ?? []) {
+      if (isNullish(a.right) || this.declarationOf(a.left as ts.Identifier) !== d) continue;
+      const v = this.valueOf(a.right, depth + 1);
+      if (v.k !== 'unknown') return v;
+    }
+    return undefined;
   }
 
   private importValue(decl: ts.ImportDeclaration | ts.JSDocImportTag, path: string[]): Value {
@@ -277,6 +308,11 @@ function hoistVars(root: ts.Node, add: (name: ts.BindingName, decl: ts.Node) => 
     ts.forEachChild(n, visit);
   };
   ts.forEachChild(root, visit);
+}
+
+function isNullish(e: ts.Expression): boolean {
+  const x = skipOuter(e);
+  return x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined');
 }
 
 function typed(annotation: Value, node: ts.Node): Value {
