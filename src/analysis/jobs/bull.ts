@@ -9,7 +9,7 @@
  * Coverage beyond the processor: `queue.on('completed' | 'failed' | 'active' | 'global:…', fn)`
  * or `@OnQueue…` / `@OnGlobalQueue…` methods recording metrics → `middleware`.
  */
-import { ts, skipOuter, decoratorsOf, decoratorCall } from '../ts';
+import { ts, skipOuter, decoratorsOf, decoratorCall, isFunctionLike } from '../ts';
 import type { JobDraft, JobHelpers, JobRecognizer } from './types';
 import type { Project, ProjectFile } from '../project';
 import type { Ref } from '../link';
@@ -86,8 +86,25 @@ function throughFactory(arg: ts.Expression | undefined, made: Ref, receiver: ts.
   let v: Value = file.valueOf(receiver);
   for (let i = 0; i < 4 && v.k === 'member'; i++) v = v.obj;
   if (v.k !== 'call') return undefined;
-  if (!helpers.linker.functionsOf(v.node.expression, file).some((f) => f.fn === p.fn)) return undefined;
-  return helpers.str(v.node.arguments[p.index], file);
+  const fns = helpers.linker.functionsOf(v.node.expression, file);
+  if (fns.some((f) => f.fn === p.fn)) return helpers.str(v.node.arguments[p.index], file);
+  // A lazy getter around the factory: `queue()` returns `_q ??= createQueue('mail')`: the one
+  // factory call in the getter's body names it.
+  for (const g of fns) {
+    const body = g.fn.body;
+    if (!body) continue;
+    const names: string[] = [];
+    const visit = (n: ts.Node): void => {
+      if (ts.isCallExpression(n) && helpers.linker.functionsOf(n.expression, g.file).some((f) => f.fn === p.fn)) {
+        const s = helpers.str(n.arguments[p.index], g.file);
+        if (s !== undefined) names.push(s);
+      }
+      if (!isFunctionLike(n)) ts.forEachChild(n, visit);
+    };
+    ts.forEachChild(body, visit);
+    if (new Set(names).size === 1) return names[0];
+  }
+  return undefined;
 }
 
 function processorFile(proc: ts.Expression, file: ProjectFile, project: Project, helpers: JobHelpers): string | undefined {
