@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 
-export const silentLogger = { info() {}, warn() {}, error() {}, debug() {} };
+type LogFn = (obj: object, msg?: string) => void;
+const noop: LogFn = () => {};
+export const silentLogger: { info: LogFn; warn: LogFn; error: LogFn; debug: LogFn } = { info: noop, warn: noop, error: noop, debug: noop };
 
 /** A logger that records messages, to assert on warnings. */
 export function recordingLogger(): typeof silentLogger & { lines: { level: string; obj: object; msg?: string }[] } {
