@@ -23,4 +23,21 @@ for (const b of benches) {
     { stdio: 'inherit', cwd: path.join(here, '..') });
   if (r.status !== 0) failed++;
 }
+// bench/RESULTS.md: every area's latest results, one section each, with the machine noted.
+const resultsDir = path.join(here, 'results');
+if (fs.existsSync(resultsDir)) {
+  const sections = fs.readdirSync(resultsDir).filter((f) => f.endsWith('.md')).sort()
+    .map((f) => fs.readFileSync(path.join(resultsDir, f), 'utf8').trim());
+  const os = await import('node:os');
+  const head = [
+    '# Benchmark results',
+    '',
+    'Written by `npm run bench` from `bench/results/*.md` (one file per area, rewritten by its benchmark).',
+    'Figures are ratios against baselines measured in the same run on the same machine, never absolute',
+    `timings in tests. Last collected on: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}.`,
+    'Each section states its own run conditions (the development machine was shared, so loads vary).',
+    '',
+  ].join('\n');
+  fs.writeFileSync(path.join(here, 'RESULTS.md'), head + '\n' + sections.join('\n\n') + '\n');
+}
 process.exit(failed ? 1 : 0);
