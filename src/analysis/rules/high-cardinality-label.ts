@@ -81,7 +81,7 @@ export default defineRule<HighCardinalityLabelOptions>({
   category: 'cost',
   severity: 'warning',
   description: 'Metric label with unbounded values (ids, raw URLs, user input)',
-  fixes: ['use-route-template-label', 'remove-label'],
+  fixes: ['use-route-template-label', 'drop-label'],
   defaultOptions: { identifierLabels: DEFAULT_IDENTIFIER_LABELS, extraIdentifierLabels: [] },
   appliesTo: mayHaveLabels,
   visit: {

@@ -50,7 +50,7 @@ export default defineRule({
   category: 'coverage',
   severity: 'warning',
   description: 'pino logger without trace_id/span_id in a project that uses OpenTelemetry spans',
-  fixes: ['add-pino-trace-mixin'],
+  fixes: ['add-log-trace-context'],
   check(ctx) {
     const project = ctx.project;
     const pinoFiles = [...project.files.values()].filter((f) => f.imports('pino'));
