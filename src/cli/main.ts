@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   fix: { summary: 'apply the fixes: instrument routes and jobs, fix hygiene findings', load: async () => (require('./commands/fix') as typeof import('./commands/fix')).run },
   scan: { summary: 'report findings (text, json, sarif)', load: async () => (require('./commands/scan') as typeof import('./commands/scan')).run },
   drift: { summary: 'compare a reference and a current dataset for data drift', load: async () => (require('./commands/drift') as typeof import('./commands/drift')).run },
+  rules: { summary: 'list the rules with their severity, fixes and documentation', load: async () => (require('./commands/rules') as typeof import('./commands/rules')).run },
   runtime: { summary: 'start the local runtime: scrape /metrics, serve the API and dashboard', load: async () => (require('./commands/runtime') as typeof import('./commands/runtime')).run },
 };
 
