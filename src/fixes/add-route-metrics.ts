@@ -38,7 +38,6 @@ export default defineFix({
       `  ${total}.inc({ ...${labels}, status_code });`,
       `});`,
     ];
-    if (route.entry.method === 'ANY' && req.startsWith('_') && shape.params.length < 1) return undefined;
     return [...ensured.edits, ...insertAtBodyStart(file, shape.fn, lines, style)];
   },
 });
