@@ -1,5 +1,5 @@
 /** Small helpers shared by the framework recognizers. */
-import { ts, skipOuter, memberName, objectProperty } from '../ts';
+import { ts, skipOuter, memberName, objectProperty, isFunctionLike, propertyNameText } from '../ts';
 import type { CallContext } from './types';
 import type { Value } from '../values';
 import type { Linker } from '../link';
@@ -90,4 +90,76 @@ export function objectString(linker: Linker, o: { obj: ts.ObjectLiteralExpressio
 /** The project file a node is written in. */
 export function fileOf(linker: Linker, node: ts.Node): ProjectFile | undefined {
   return linker.project.files.get(node.getSourceFile().fileName);
+}
+
+/** One element of an iterated array: the expressions the call's arguments stand for in it, each with its file. */
+export interface ElementArgs { args: Array<{ node: ts.Expression; file: ProjectFile } | undefined> }
+
+/**
+ * Calls made once per element of an array literal: `routes.forEach((r) => router.use(r.path, r.route))`,
+ * `for (const { path, route } of routes) app.use(path, route)`. For each element (an object
+ * literal), what each argument is there — so a prefix and its router stay paired. Undefined when
+ * no argument is taken from an iterated array literal.
+ */
+export function perElement(linker: Linker, file: ProjectFile, args: readonly ts.Expression[]): ElementArgs[] | undefined {
+  let loop: { source: ts.Expression } | undefined;
+  const refs = args.map((a) => {
+    const e = skipOuter(a);
+    const id = ts.isIdentifier(e) ? e : ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) ? e.expression : undefined;
+    if (!id) return undefined;
+    const decl = file.values.declarationOf(id);
+    const it = decl && iterationOf(decl);
+    if (!it) return undefined;
+    if (loop && loop.source !== it.source) return undefined;
+    loop = it;
+    // the property of the element this argument reads
+    if (ts.isBindingElement(decl)) return propertyNameText(decl.propertyName ?? decl.name);
+    return ts.isPropertyAccessExpression(e) ? e.name.text : '';
+  });
+  if (!loop) return undefined;
+  const out: ElementArgs[] = [];
+  for (const el of arrayElements(linker, loop.source, file)) {
+    out.push({
+      args: args.map((a, i) => {
+        const prop = refs[i];
+        if (prop === undefined) return { node: a, file };
+        if (prop === '') return el;
+        const o = objectOf(linker, el.node, el.file);
+        const v = o && objectProperty(o.obj, prop);
+        return v ? { node: v, file: o.file } : undefined;
+      }),
+    });
+  }
+  return out;
+}
+
+/** The array a loop variable / forEach-map callback parameter (or a name destructured from it) walks over. */
+function iterationOf(decl: ts.Node): { source: ts.Expression } | undefined {
+  let d: ts.Node = decl;
+  while (ts.isBindingElement(d)) d = d.parent.parent; // { path, route } → the parameter / variable
+  if (ts.isParameter(d) && isFunctionLike(d.parent) && d.parent.parameters[0] === d) {
+    const call = d.parent.parent;
+    if (ts.isCallExpression(call) && call.arguments[0] === d.parent && ts.isPropertyAccessExpression(call.expression) && ['forEach', 'map'].includes(call.expression.name.text)) {
+      return { source: call.expression.expression };
+    }
+  }
+  if (ts.isVariableDeclaration(d) && ts.isVariableDeclarationList(d.parent) && ts.isForOfStatement(d.parent.parent)) return { source: d.parent.parent.expression };
+  return undefined;
+}
+
+/** The elements of an array literal an expression evaluates to (spreads of other arrays included). */
+function arrayElements(linker: Linker, source: ts.Expression, file: ProjectFile, depth = 0): Array<{ node: ts.Expression; file: ProjectFile }> {
+  if (depth > 3) return [];
+  const arrays: Array<{ arr: ts.ArrayLiteralExpression; file: ProjectFile }> = [];
+  const s = skipOuter(source);
+  if (ts.isArrayLiteralExpression(s)) arrays.push({ arr: s, file });
+  else for (const r of linker.refsOf(s, file)) if (r.v.k === 'array') arrays.push({ arr: r.v.node, file: r.file });
+  const out: Array<{ node: ts.Expression; file: ProjectFile }> = [];
+  for (const { arr, file: f } of arrays) {
+    for (const el of arr.elements) {
+      if (ts.isSpreadElement(el)) out.push(...arrayElements(linker, el.expression, f, depth + 1));
+      else out.push({ node: el, file: f });
+    }
+  }
+  return out;
 }
