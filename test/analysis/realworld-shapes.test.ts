@@ -60,4 +60,48 @@ describe('real-world shapes', () => {
     lookup = cache;
     lookup.get('/items');
   `, '/src/routes.js'));
+
+  it('routers mounted from an array of { path, route } in forEach / for…of keep each prefix with its router (node-express-boilerplate)', () => checkInventory(ts`
+    //- /src/routes/auth.route.ts
+    import express from 'express';
+    export const router = express.Router();
+    router.post('/login', (req, res) => res.end());
+    //     ^^^^ POST /v1/auth/login none
+    //- /src/routes/user.route.ts
+    import express from 'express';
+    const router = express.Router();
+    router.route('/:userId').get((req, res) => res.end());
+    //                       ^^^ GET /v1/users/:userId none
+    export default router;
+    //- /src/routes/docs.route.ts
+    import { Router } from 'express';
+    const docs = Router();
+    docs.get('/', (req, res) => res.end());
+    //   ^^^ GET /v1/docs none
+    //   ^^^ GET /v2/docs none
+    export default docs;
+    //- /src/routes/index.ts
+    import express from 'express';
+    import { router as authRoute } from './auth.route';
+    import userRoute from './user.route';
+    import docsRoute from './docs.route';
+    export const routes = express.Router();
+    const defaultRoutes = [
+      { path: '/auth', route: authRoute },
+      { path: '/users', route: userRoute },
+    ];
+    const devRoutes = [{ path: '/docs', route: docsRoute }];
+    defaultRoutes.forEach((route) => {
+      routes.use(route.path, route.route);
+    });
+    for (const { path, route } of [...devRoutes]) routes.use(path, route);
+    export const v2 = express.Router();
+    devRoutes.map(({ path, route: r }) => v2.use(path, r));
+    //- /src/app.ts
+    import express from 'express';
+    import { routes, v2 } from './routes';
+    const app = express();
+    app.use('/v1', routes);
+    app.use('/v2', v2);
+  `, '/src/routes/auth.route.ts'));
 });

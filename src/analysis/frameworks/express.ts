@@ -8,7 +8,8 @@ import { ts, skipOuter } from '../ts';
 import { isModuleExport } from '../values';
 import type { ScopeFramework } from './types';
 import { HTTP_METHODS } from './types';
-import { chainCallArg, isPathLike, knownPackage, methodNameNode, pathsOf } from './common';
+import { chainCallArg, isPathLike, knownPackage, methodNameNode, pathsOf, perElement } from './common';
+import { stringOf } from '../strings';
 
 const MODULES = ['express'];
 const ROUTE_METHODS = new Set<string>([...HTTP_METHODS, 'all']);
@@ -63,6 +64,17 @@ const express: ScopeFramework = {
       return;
     }
     if (method === 'use') {
+      // routes.forEach((r) => router.use(r.path, r.route)): one mount per element, prefix and router paired
+      const rows = perElement(ctx.linker, ctx.file, args);
+      if (rows) {
+        for (const row of rows) {
+          const [first, ...others] = row.args;
+          if (!first) continue;
+          const prefix = others.length ? stringOf(first.node, first.file, ctx.linker) : undefined;
+          for (const a of prefix !== undefined ? others : row.args) if (a) ctx.mount({ prefix: prefix ?? '', child: a.node, file: a.file });
+        }
+        return;
+      }
       let rest: readonly ts.Expression[] = args;
       let prefix = '';
       if (args.length > 1 && isPathLike(ctx, args[0])) {
