@@ -6,6 +6,7 @@ import useStructuredLogger from './use-structured-logger';
 import logSwallowedError from './log-swallowed-error';
 import redactLogField from './redact-log-field';
 import endSpanInFinally from './end-span-in-finally';
+import hoistMetricToModule from './hoist-metric-to-module';
 
 export const FIXES: FixDefinition[] = [
   addRouteMetrics,
@@ -14,6 +15,7 @@ export const FIXES: FixDefinition[] = [
   logSwallowedError,
   redactLogField,
   endSpanInFinally,
+  hoistMetricToModule,
 ];
 
 export function fixesFor(rule: string): FixDefinition[] {

@@ -28,7 +28,8 @@ export default defineFix({
   title: (f) => `Redact ${String(f.data?.field ?? 'the field').split(' (')[0]} from the log`,
   edits(ctx) {
     const { file, finding } = ctx;
-    if (finding.data?.sink !== 'log') return undefined;
+    const sink = finding.data?.sink;
+    if (sink !== 'log') throw new FixNotApplicable(`the value is written to ${sink === 'metric' ? 'a metric label' : 'span attributes'}, not to a log`);
     const node = findingNode(file, finding, (_n): _n is ts.Node => true);
     if (!node) return undefined;
     let log: LogCall | undefined;

@@ -7,6 +7,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Analyzer } from '../../src/analysis/analyze';
+import { runRules } from '../../src/analysis/findings';
+import { computeFix } from '../../src/fixes/engine';
+import { FIXES } from '../../src/fixes';
+import { parseAnnotated, removeProject, writeProject } from './annotated';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TMP = path.join(ROOT, 'test/.tmp');
@@ -33,5 +38,34 @@ export function runFixedCode(files: Record<string, string>, entry: { name: strin
     return { stdout: r.stdout, stderr: r.stderr, status: r.status, json };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Like checkFixNotApplicable, but the finding at `$0` must exist (so the case cannot pass by
+ * accident) and the fix's reason is returned for the test to check.
+ */
+export function notApplicableReason(fixId: string, before: string, defaultFile = '/src/index.ts'): string {
+  const fix = FIXES.find((f) => f.id === fixId);
+  assert.ok(fix, `no fix ${fixId}`);
+  const { files } = parseAnnotated(before, defaultFile);
+  const entry = Object.entries(files).find(([, t]) => t.includes('$0'));
+  assert.ok(entry, 'no $0 cursor in the fixture');
+  const [name, text] = entry;
+  const i = text.indexOf('$0');
+  const line = text.slice(0, i).split('\n').length;
+  const column = i - text.lastIndexOf('\n', i - 1);
+  const dir = writeProject({ ...files, [name]: text.replace('$0', '') });
+  try {
+    const analyzer = Analyzer.load(dir);
+    const file = name.replace(/^\//, '');
+    const finding = runRules(analyzer).findings.find((f) => fix.for.includes(f.rule) && f.file === file &&
+      (f.line < line || (f.line === line && f.column <= column)) && (f.endLine > line || (f.endLine === line && f.endColumn >= column)));
+    assert.ok(finding, `no ${fix.for.join('/')} finding at $0 (${file}:${line}:${column})`);
+    const outcome = computeFix(analyzer, finding, fix);
+    assert.ok(!('edits' in outcome), `${fixId} applied but should not`);
+    return outcome.reason;
+  } finally {
+    removeProject(dir);
   }
 }
