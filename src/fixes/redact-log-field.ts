@@ -140,7 +140,7 @@ function redactEdits(creation: ts.CallExpression | ts.NewExpression, file: Proje
 /** Appends elements to an array or object literal, keeping its layout (one line or one per line, trailing comma). */
 function appendToList(file: ProjectFile, list: ts.ArrayLiteralExpression | ts.ObjectLiteralExpression, items: string[], style: CodeStyle): FileEdit {
   const sf = file.sf;
-  const elements: readonly ts.Node[] = ts.isArrayLiteralExpression(list) ? list.elements : list.properties;
+  const elements: ts.NodeArray<ts.Node> = ts.isArrayLiteralExpression(list) ? list.elements : list.properties;
   const open = list.getStart(sf) + 1;
   const close = list.getEnd() - 1;
   const last = elements[elements.length - 1];
