@@ -104,4 +104,29 @@ describe('real-world shapes', () => {
     app.use('/v1', routes);
     app.use('/v2', v2);
   `, '/src/routes/auth.route.ts'));
+
+  it('Fastify options built with Object.assign({ prefix }, opts) (fastify-cli app templates, dev-says)', () => checkInventory(ts`
+    //- /src/app.js
+    const AutoLoad = require('fastify-autoload');
+    const path = require('path');
+    module.exports = async function (fastify, opts) {
+      fastify.register(AutoLoad, { dir: path.join(__dirname, 'routes'), options: Object.assign({ prefix: '/api' }, opts) });
+      fastify.register(require('./admin'), Object.assign({}, opts, { prefix: '/admin' }));
+    };
+    //- /src/routes/users/index.js
+    module.exports = async function (fastify) {
+      fastify.get('/', async () => 'x');
+      //      ^^^ GET /api/users none
+    };
+    //- /src/routes/root.js
+    module.exports = async function (fastify) {
+      fastify.route({ method: 'GET', path: '/health', handler: async () => 'ok' });
+      //      ^^^^^ GET /api/health none
+    };
+    //- /src/admin.js
+    module.exports = async function (fastify) {
+      fastify.delete('/cache', async () => 'ok');
+      //      ^^^^^^ DELETE /admin/cache none
+    };
+  `, '/src/routes/users/index.js'));
 });

@@ -77,6 +77,12 @@ export function objectOf(linker: Linker, node: ts.Node | undefined, file: Projec
   if (!node) return undefined;
   const e = ts.isExpression(node) ? skipOuter(node) : node;
   if (ts.isObjectLiteralExpression(e)) return { obj: e, file };
+  // Object.assign({ prefix: '/api' }, opts) (fastify-cli templates): the object literal written there
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'assign' &&
+    ts.isIdentifier(e.expression.expression) && e.expression.expression.text === 'Object') {
+    for (const a of [...e.arguments].reverse()) { const o = ts.isObjectLiteralExpression(skipOuter(a)) ? objectOf(linker, a, file) : undefined; if (o) return o; }
+    return undefined;
+  }
   for (const r of linker.refsOf(e, file)) if (r.v.k === 'object') return { obj: r.v.node, file: r.file };
   return undefined;
 }
