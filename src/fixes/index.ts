@@ -2,6 +2,8 @@
 import type { FixDefinition } from './fix';
 import addAppMetrics from './add-app-metrics';
 import addRouteMetrics from './add-route-metrics';
+import addMetricsEndpoint from './add-metrics-endpoint';
+import addJobInstrumentation from './add-job-instrumentation';
 import useStructuredLogger from './use-structured-logger';
 import logSwallowedError from './log-swallowed-error';
 import redactLogField from './redact-log-field';
@@ -9,6 +11,8 @@ import endSpanInFinally from './end-span-in-finally';
 import hoistMetricToModule from './hoist-metric-to-module';
 
 export const FIXES: FixDefinition[] = [
+  addJobInstrumentation,
+  addMetricsEndpoint,
   addRouteMetrics,
   addAppMetrics,
   useStructuredLogger,

@@ -53,6 +53,20 @@ export class ObservabilityModule {
   get path(): string { return this.moduleAbs; }
 
   /**
+   * Makes export `name` exist (the project's own definition, else a module section) without
+   * importing it anywhere; returns where it is, for a file a fix creates itself.
+   */
+  provide(name: string): { abs: string; exportName: string } {
+    const section = SECTIONS[name];
+    if (!section) throw new Error(`unknown observability export ${name}`);
+    for (const pkg of Object.keys(section.imports)) this.deps.add(pkg);
+    const provided = this.existing(name);
+    if (provided) return { abs: provided.abs, exportName: provided.exportName };
+    this.want(name);
+    return { abs: this.moduleAbs, exportName: name };
+  }
+
+  /**
    * Makes export `name` available in `from`; returns the identifier to use there.
    * Throws FixNotApplicable when the project defines the same metric in a way we cannot reuse.
    */

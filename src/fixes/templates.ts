@@ -152,6 +152,263 @@ export const logger = pino({
   },
 });`,
   },
+  traceContext: {
+    name: 'traceContext',
+    imports: { '@opentelemetry/api': ['trace'] },
+    code: `/** The active span's ids for log lines: a pino \`mixin\` (\`pino({ mixin: traceContext })\`). */
+export function traceContext(): { trace_id?: string; span_id?: string } {
+  const span = trace.getActiveSpan();
+  if (!span || !trace.isSpanContextValid(span.spanContext())) return {};
+  const { traceId, spanId } = span.spanContext();
+  return { trace_id: traceId, span_id: spanId };
+}`,
+    codeJs: `/** The active span's ids for log lines: a pino \`mixin\` (\`pino({ mixin: traceContext })\`). */
+export function traceContext() {
+  const span = trace.getActiveSpan();
+  if (!span || !trace.isSpanContextValid(span.spanContext())) return {};
+  const { traceId, spanId } = span.spanContext();
+  return { trace_id: traceId, span_id: spanId };
+}`,
+  },
+  runJob: {
+    name: 'runJob',
+    imports: { '@opentelemetry/api': ['SpanStatusCode'] },
+    uses: ['jobRunsTotal', 'jobDurationSeconds', 'rowsProcessedTotal', 'tracer', 'logger'],
+    code: `/**
+ * Runs one job the way the batch checklist wants it observed: job_runs_total{job,status},
+ * job_duration_seconds{job}, a span around the run and one structured log line per run (trace_id,
+ * duration, outcome); a failure is recorded on the span, logged and rethrown. With countRows, a
+ * returned number, array or { rowCount } is added to rows_processed_total{job}.
+ */
+export function runJob<T>(job: string, fn: () => T, options: { countRows?: boolean } = {}): T {
+  return tracer.startActiveSpan(\`job \${job}\`, { attributes: { 'job.name': job } }, (span) => {
+    const stopTimer = jobDurationSeconds.startTimer({ job });
+    const finish = (failed: boolean, outcome: unknown): void => {
+      const duration_seconds = stopTimer();
+      const status = failed ? 'error' : 'ok';
+      jobRunsTotal.inc({ job, status });
+      const rows = failed || !options.countRows ? undefined : rowCountOf(outcome);
+      if (rows !== undefined) rowsProcessedTotal.inc({ job }, rows);
+      if (failed) {
+        span.recordException(outcome instanceof Error ? outcome : String(outcome));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        logger.error({ job, status, duration_seconds, err: outcome }, 'job failed');
+      } else {
+        logger.info({ job, status, duration_seconds, rows }, 'job finished');
+      }
+      span.end();
+    };
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      finish(true, error);
+      throw error;
+    }
+    if (typeof (result as { then?: unknown } | null)?.then === 'function') {
+      return Promise.resolve(result).then(
+        (value) => { finish(false, value); return value; },
+        (error: unknown) => { finish(true, error); throw error; },
+      ) as T;
+    }
+    finish(false, result);
+    return result;
+  });
+}
+
+/** A count a job returned: a number, an array's length or a query result's rowCount. */
+function rowCountOf(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
+  if (Array.isArray(value)) return value.length;
+  const rowCount = (value as { rowCount?: unknown } | null | undefined)?.rowCount;
+  return typeof rowCount === 'number' && rowCount >= 0 ? rowCount : undefined;
+}`,
+    codeJs: `/**
+ * Runs one job the way the batch checklist wants it observed: job_runs_total{job,status},
+ * job_duration_seconds{job}, a span around the run and one structured log line per run (trace_id,
+ * duration, outcome); a failure is recorded on the span, logged and rethrown. With countRows, a
+ * returned number, array or { rowCount } is added to rows_processed_total{job}.
+ */
+export function runJob(job, fn, options = {}) {
+  return tracer.startActiveSpan(\`job \${job}\`, { attributes: { 'job.name': job } }, (span) => {
+    const stopTimer = jobDurationSeconds.startTimer({ job });
+    const finish = (failed, outcome) => {
+      const duration_seconds = stopTimer();
+      const status = failed ? 'error' : 'ok';
+      jobRunsTotal.inc({ job, status });
+      const rows = failed || !options.countRows ? undefined : rowCountOf(outcome);
+      if (rows !== undefined) rowsProcessedTotal.inc({ job }, rows);
+      if (failed) {
+        span.recordException(outcome instanceof Error ? outcome : String(outcome));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        logger.error({ job, status, duration_seconds, err: outcome }, 'job failed');
+      } else {
+        logger.info({ job, status, duration_seconds, rows }, 'job finished');
+      }
+      span.end();
+    };
+    let result;
+    try {
+      result = fn();
+    } catch (error) {
+      finish(true, error);
+      throw error;
+    }
+    if (typeof result?.then === 'function') {
+      return Promise.resolve(result).then(
+        (value) => { finish(false, value); return value; },
+        (error) => { finish(true, error); throw error; },
+      );
+    }
+    finish(false, result);
+    return result;
+  });
+}
+
+/** A count a job returned: a number, an array's length or a query result's rowCount. */
+function rowCountOf(value) {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
+  if (Array.isArray(value)) return value.length;
+  const rowCount = value?.rowCount;
+  return typeof rowCount === 'number' && rowCount >= 0 ? rowCount : undefined;
+}`,
+  },
+  instrumentJob: {
+    name: 'instrumentJob',
+    imports: {},
+    uses: ['runJob'],
+    code: `/** \`fn\` wrapped so that every call is one observed job run (for handlers given to schedulers and workers). */
+export function instrumentJob<A extends unknown[], R>(job: string, fn: (...args: A) => R, options: { countRows?: boolean } = {}): (...args: A) => R {
+  return function (this: unknown, ...args: A): R {
+    return runJob(job, () => fn.apply(this, args), options);
+  };
+}`,
+    codeJs: `/** \`fn\` wrapped so that every call is one observed job run (for handlers given to schedulers and workers). */
+export function instrumentJob(job, fn, options = {}) {
+  return function (...args) {
+    return runJob(job, () => fn.apply(this, args), options);
+  };
+}`,
+  },
+  startMetricsServer: {
+    name: 'startMetricsServer',
+    imports: { 'node:http': ['createServer'], 'prom-client': ['collectDefaultMetrics'] },
+    uses: ['registry', 'logger'],
+    code: `let metricsServer: ReturnType<typeof createServer> | undefined;
+
+/**
+ * Serves the registry at /metrics on METRICS_PORT (default 9464; METRICS_HOST to bind one interface)
+ * for processes without an HTTP app — workers, schedulers, scripts — with Node's default process
+ * metrics. Idempotent, and it never keeps the process alive on its own.
+ */
+export function startMetricsServer(port = Number(process.env.METRICS_PORT ?? 9464), host = process.env.METRICS_HOST): ReturnType<typeof createServer> {
+  if (metricsServer) return metricsServer;
+  if (!registry.getSingleMetric('process_cpu_user_seconds_total')) {
+    collectDefaultMetrics({ register: registry });
+    // gauges named like counters: Prometheus' linter (promtool check metrics) rejects them
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
+  }
+  // telltale-ignore-next-line uninstrumented-route -- the metrics endpoint itself
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    registry.metrics().then(
+      (body) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(body),
+      (error: unknown) => res.writeHead(500).end(String(error)),
+    );
+  });
+  server.on('error', (error) => logger.error({ err: error, port }, 'metrics server failed'));
+  server.listen(port, host, () => {
+    const address = server.address();
+    logger.info({ port: typeof address === 'object' && address ? address.port : port }, 'metrics server listening');
+  });
+  server.unref();
+  metricsServer = server;
+  return server;
+}`,
+    codeJs: `let metricsServer;
+
+/**
+ * Serves the registry at /metrics on METRICS_PORT (default 9464; METRICS_HOST to bind one interface)
+ * for processes without an HTTP app — workers, schedulers, scripts — with Node's default process
+ * metrics. Idempotent, and it never keeps the process alive on its own.
+ */
+export function startMetricsServer(port = Number(process.env.METRICS_PORT ?? 9464), host = process.env.METRICS_HOST) {
+  if (metricsServer) return metricsServer;
+  if (!registry.getSingleMetric('process_cpu_user_seconds_total')) {
+    collectDefaultMetrics({ register: registry });
+    // gauges named like counters: Prometheus' linter (promtool check metrics) rejects them
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
+  }
+  // telltale-ignore-next-line uninstrumented-route -- the metrics endpoint itself
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    registry.metrics().then(
+      (body) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(body),
+      (error) => res.writeHead(500).end(String(error)),
+    );
+  });
+  server.on('error', (error) => logger.error({ err: error, port }, 'metrics server failed'));
+  server.listen(port, host, () => {
+    const address = server.address();
+    logger.info({ port: typeof address === 'object' && address ? address.port : port }, 'metrics server listening');
+  });
+  server.unref();
+  metricsServer = server;
+  return server;
+}`,
+  },
+  HttpMetricsInterceptor: {
+    name: 'HttpMetricsInterceptor',
+    imports: {},
+    uses: ['httpRequestDuration', 'httpRequestsTotal'],
+    code: `/**
+ * NestJS: RED metrics for every route, labelled by the route template Nest registered (global
+ * prefix, version, controller and method paths), recorded when the response finishes so that
+ * exception filters' statuses count. Register it with \`app.useGlobalInterceptors(new HttpMetricsInterceptor())\`.
+ */
+export class HttpMetricsInterceptor {
+  intercept<T>(context: NestContext, next: { handle(): T }): T {
+    if (context.getType() !== 'http') return next.handle();
+    const http = context.switchToHttp();
+    const request = http.getRequest<NestRequest>();
+    const reply = http.getResponse<NestResponse & { raw?: NestResponse }>();
+    const response = reply.raw ?? reply;
+    const labels = { method: request.method ?? 'GET', route: nestRouteTemplate(context, request) };
+    const stopTimer = httpRequestDuration.startTimer(labels);
+    response.once('finish', () => {
+      const status_code = String(response.statusCode);
+      stopTimer({ status_code });
+      httpRequestsTotal.inc({ ...labels, status_code });
+    });
+    return next.handle();
+  }
+}
+
+interface NestContext {
+  getType(): string;
+  switchToHttp(): { getRequest<R>(): R; getResponse<R>(): R };
+  getClass(): object;
+  getHandler(): object;
+}
+interface NestRequest { method?: string; route?: { path?: unknown }; routeOptions?: { url?: unknown }; routerPath?: unknown }
+interface NestResponse { statusCode: number; once(event: 'finish', listener: () => void): unknown }
+
+/** The registered path (Express \`req.route.path\`, Fastify \`routeOptions.url\`), else the controller and handler @…(path) metadata. */
+function nestRouteTemplate(context: NestContext, request: NestRequest): string {
+  const registered = request.route?.path ?? request.routeOptions?.url ?? request.routerPath;
+  if (typeof registered === 'string') return registered;
+  const getMetadata = (Reflect as { getMetadata?: (key: string, target: object) => unknown }).getMetadata;
+  const parts = [context.getClass(), context.getHandler()].map((target) => getMetadata?.('path', target));
+  const path = parts.filter((p): p is string => typeof p === 'string').map((p) => p.replace(/^\\/+|\\/+$/g, '')).filter(Boolean).join('/');
+  return getMetadata ? '/' + path : 'unmatched';
+}`,
+  },
 };
 
 export function renderSection(section: Section, opts: { typescript: boolean; serviceName: string }): string {
