@@ -3,6 +3,7 @@
  * from one section per area so each part of Telltale owns its keys. `npm run gen` writes it to
  * `telltale.config.schema.json` for editors; VS Code settings map onto the same keys.
  */
+import { alertsSchema } from './sections/alerts';
 import { analysisSchema } from './sections/analysis';
 import { driftSchema } from './sections/drift';
 import { fixesSchema } from './sections/fixes';
@@ -20,5 +21,6 @@ export const CONFIG_SCHEMA = {
     runtime: runtimeSchema,
     drift: driftSchema,
     fixes: fixesSchema,
+    alerts: alertsSchema,
   },
 } as const;
