@@ -8,6 +8,8 @@ import useStructuredLogger from './use-structured-logger';
 import logSwallowedError from './log-swallowed-error';
 import redactLogField from './redact-log-field';
 import endSpanInFinally from './end-span-in-finally';
+import useRouteTemplateLabel from './use-route-template-label';
+import dropLabel from './drop-label';
 import hoistMetricToModule from './hoist-metric-to-module';
 
 export const FIXES: FixDefinition[] = [
@@ -19,6 +21,8 @@ export const FIXES: FixDefinition[] = [
   logSwallowedError,
   redactLogField,
   endSpanInFinally,
+  useRouteTemplateLabel,
+  dropLabel,
   hoistMetricToModule,
 ];
 
