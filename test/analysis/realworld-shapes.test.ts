@@ -129,4 +129,87 @@ describe('real-world shapes', () => {
       //      ^^^^^^ DELETE /admin/cache none
     };
   `, '/src/routes/users/index.js'));
+
+  it('Nest global prefix read from @nestjs/config: registerAs factories, .env files, defaults (nestjs-boilerplate)', () => {
+    checkInventory(ts`
+      //- /src/config/app.config.ts
+      import { registerAs } from '@nestjs/config';
+      export default registerAs('app', () => {
+        return { port: 3000, http: { apiPrefix: process.env.API_PREFIX || 'api' } };
+      });
+      //- /src/main.ts
+      import { NestFactory } from '@nestjs/core';
+      import { VersioningType } from '@nestjs/common';
+      import { ConfigService } from '@nestjs/config';
+      import { AppModule } from './app.module';
+      async function bootstrap() {
+        const app = await NestFactory.create(AppModule);
+        const configService = app.get(ConfigService);
+        app.setGlobalPrefix(configService.getOrThrow('app.http.apiPrefix', { infer: true }), { exclude: ['/'] });
+        app.enableVersioning({ type: VersioningType.URI });
+        await app.listen(3000);
+      }
+      void bootstrap();
+      //- /src/users/users.controller.ts
+      import { Controller, Get } from '@nestjs/common';
+      @Controller({ path: 'users', version: '1' })
+      export class UsersController {
+        @Get(':id')
+      //^^^^^^^^^^^ GET /api/v1/users/:id none
+        findOne() { return {}; }
+      }
+      //- /src/home.controller.ts
+      import { Controller, Get } from '@nestjs/common';
+      @Controller()
+      export class HomeController {
+        @Get()
+      //^^^^^^ GET / none
+        info() { return {}; }
+      }
+    `, '/src/users/users.controller.ts');
+    checkInventory(ts`
+      //- /.env.example
+      PORT=3000
+      GLOBAL_PREFIX="rest"
+      //- /src/main.ts
+      import { NestFactory } from '@nestjs/core';
+      import { ConfigService } from '@nestjs/config';
+      import { AppModule } from './app.module';
+      async function bootstrap() {
+        const app = await NestFactory.create(AppModule);
+        const config = app.get(ConfigService);
+        app.setGlobalPrefix(config.get<string>('GLOBAL_PREFIX'));
+        await app.listen(3000);
+      }
+      bootstrap();
+      //- /src/cats.controller.ts
+      import { Controller, Post } from '@nestjs/common';
+      @Controller('cats')
+      export class CatsController {
+        @Post()
+      //^^^^^^^ POST /rest/cats none
+        create() { return {}; }
+      }
+    `, '/src/cats.controller.ts');
+    checkInventory(ts`
+      //- /src/main.ts
+      import { NestFactory } from '@nestjs/core';
+      import { ConfigService } from '@nestjs/config';
+      import { AppModule } from './app.module';
+      async function bootstrap() {
+        const app = await NestFactory.create(AppModule);
+        app.setGlobalPrefix(app.get(ConfigService).get('API_PREFIX', 'v2'));
+        await app.listen(3000);
+      }
+      bootstrap();
+      //- /src/cats.controller.ts
+      import { Controller, Post } from '@nestjs/common';
+      @Controller('cats')
+      export class CatsController {
+        @Post()
+      //^^^^^^^ POST /v2/cats none
+        create() { return {}; }
+      }
+    `, '/src/cats.controller.ts');
+  });
 });

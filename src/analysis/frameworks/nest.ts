@@ -12,6 +12,7 @@
  * (`consumer.apply(M).forRoutes(...)`), Express/Fastify metrics middleware on the Nest app, and
  * nestjs-otel `apiMetrics` → `middleware`.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { ts, skipOuter, decoratorsOf, decoratorCall, objectProperty, propertyNameText, isFunctionLike } from '../ts';
 import { normalizedPath, type Value } from '../values';
@@ -331,7 +332,7 @@ class NestAnalysis {
         const app = appOf(mc.receiver, file) ?? (sharedUsed = true, shared);
         const args = mc.node.arguments;
         if (m === 'setGlobalPrefix') {
-          const p = this.helpers.str(args[0], file);
+          const p = this.helpers.str(args[0], file) ?? this.configString(args[0], file);
           if (p !== undefined) app.prefix = p;
           app.exclude = this.readExcludes(objectProperty(args[1] ? skipOuter(args[1]) : undefined, 'exclude'), file);
         } else if (m === 'enableVersioning') {
@@ -360,6 +361,51 @@ class NestAnalysis {
       }
     }
     return apps;
+  }
+
+  /**
+   * A configuration read used as a global prefix: `config.get('API_PREFIX')` / `getOrThrow('app.apiPrefix')`
+   * (@nestjs/config). A dotted key is looked up in the `registerAs('app', () => ({ apiPrefix: … }))`
+   * factory; a flat key in the project's `.env` / `.env.example` files; else the default argument.
+   */
+  private configString(node: ts.Expression | undefined, file: ProjectFile): string | undefined {
+    const e = node ? skipOuter(node) : undefined;
+    if (!e || !ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression) || !['get', 'getOrThrow'].includes(e.expression.name.text)) return undefined;
+    const key = this.helpers.str(e.arguments[0], file);
+    if (!key) return undefined;
+    const fallback = e.arguments[1] && ts.isStringLiteralLike(skipOuter(e.arguments[1])) ? this.helpers.str(e.arguments[1], file) : undefined;
+    const [ns, ...rest] = key.split('.');
+    if (rest.length) {
+      for (const f of this.project.files.values()) {
+        for (const call of f.callsByName.get('registerAs') ?? []) {
+          if (this.helpers.str(call.arguments[0], f) !== ns) continue;
+          let obj = this.returnedObject(call.arguments[1], f);
+          for (const k of rest.slice(0, -1)) obj = this.returnedObject(objectProperty(obj, k), f);
+          const v = this.helpers.str(objectProperty(obj, rest[rest.length - 1]), f);
+          if (v !== undefined) return v;
+        }
+      }
+    } else {
+      for (const name of ['.env', '.env.example', '.env.sample', 'env-example', '.env.development', '.env.local']) {
+        let text: string;
+        try { text = fs.readFileSync(path.join(this.project.root, name), 'utf8'); } catch { continue; }
+        const m = new RegExp(`^\\s*(?:export\\s+)?${key.replace(/[^\w]/g, '')}\\s*=\\s*["']?([^"'\\s#]*)`, 'm').exec(text);
+        if (m) return m[1];
+      }
+    }
+    return fallback;
+  }
+
+  /** The object literal a factory (`() => ({ … })`, `() => { return { … } }`) or expression evaluates to. */
+  private returnedObject(node: ts.Node | undefined, file: ProjectFile): ts.ObjectLiteralExpression | undefined {
+    if (!node) return undefined;
+    const e = ts.isExpression(node) ? skipOuter(node) : node;
+    if (ts.isObjectLiteralExpression(e)) return e;
+    if ((ts.isArrowFunction(e) || ts.isFunctionExpression(e)) && e.body) {
+      if (!ts.isBlock(e.body)) return this.returnedObject(e.body, file);
+      for (const st of e.body.statements) if (ts.isReturnStatement(st) && st.expression) return this.returnedObject(st.expression, file);
+    }
+    return undefined;
   }
 
   private readExcludes(node: ts.Expression | undefined, file: ProjectFile): Exclude[] {
