@@ -76,6 +76,7 @@ export default defineRule({
   category: 'correctness',
   severity: 'error',
   description: 'Metric created per request or job run instead of once',
+  fixes: ['hoist-metric-to-module'],
   check(ctx) {
     const linker = ctx.analysis.linker;
     // Metric constructions inside functions or class members (module-level ones are created once)

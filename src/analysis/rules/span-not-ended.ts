@@ -91,6 +91,7 @@ export default defineRule({
   category: 'correctness',
   severity: 'warning',
   description: 'Span not ended on every path',
+  fixes: ['end-span-in-finally'],
   appliesTo: (file) => file.callsByName.has('startSpan') || file.callsByName.has('startActiveSpan') ||
     file.callsByName.has('startInactiveSpan') || file.callsByName.has('startSpanManual'),
   visit: {

@@ -94,6 +94,7 @@ export default defineRule({
   category: 'correctness',
   severity: 'warning',
   description: 'Caught error dropped without a log, span, report or rethrow',
+  fixes: ['log-swallowed-error'],
   visit: {
     [ts.SyntaxKind.CatchClause](clause, ctx) {
       const sf = ctx.file.sf;
