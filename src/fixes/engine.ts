@@ -102,7 +102,7 @@ export function fixAll(analyzer: Analyzer, options: FixAllOptions = {}): FixAllR
     let done: ComputedFix | undefined;
     const reasons: string[] = [];
     for (const fix of fixes) {
-      const outcome = computeFix(analyzer, candidate, fix, options);
+      const outcome = computeFix(analyzer, candidate, fix, { ...options, pendingText: (abs) => overlay.get(abs) });
       if ('edits' in outcome) { done = outcome; break; }
       reasons.push(outcome.reason);
     }

@@ -25,6 +25,8 @@ interface Provided { file?: ProjectFile; abs: string; exportName: string }
 export interface ModuleOptions {
   /** Path of the observability module relative to the root (default src/observability.ts, or observability.ts without src/). */
   observabilityModule?: string;
+  /** The current text of a file outside the analysis (package.json) when earlier fixes changed it but nothing is written yet. */
+  pendingText?: (abs: string) => string | undefined;
 }
 
 export class ObservabilityModule {
@@ -37,7 +39,7 @@ export class ObservabilityModule {
   private moduleFile?: ProjectFile;
   private moduleAbs: string;
 
-  constructor(private readonly analyzer: Analyzer, options: ModuleOptions = {}) {
+  constructor(private readonly analyzer: Analyzer, private readonly options: ModuleOptions = {}) {
     const root = analyzer.root;
     const files = [...analyzer.project.files.values()];
     const configured = options.observabilityModule ? path.resolve(root, options.observabilityModule) : undefined;
@@ -219,9 +221,10 @@ export class ObservabilityModule {
   private nearestPackageJson(): { file: string; text: string; json: Record<string, unknown> } | undefined {
     for (let dir = path.dirname(this.moduleAbs); ; dir = path.dirname(dir)) {
       const file = path.join(dir, 'package.json');
-      if (fs.existsSync(file)) {
+      const pending = this.options.pendingText?.(file);
+      if (pending !== undefined || fs.existsSync(file)) {
         try {
-          const text = fs.readFileSync(file, 'utf8');
+          const text = pending ?? fs.readFileSync(file, 'utf8');
           return { file, text, json: JSON.parse(text) };
         } catch { return undefined; }
       }
