@@ -219,9 +219,14 @@ describe('fix use-structured-logger', () => {
       export function onLogin(id: string, attempts: number) {
         console.log(\`user \${id} logged in after \${attempts} attempts\`);
       }
+      //- /src/billing.ts
+      import express from 'express';
+      export const billing = express.Router();
       export function onFailure(err: Error) {
         console.error('charge failed', err);
       }
+      //- /package.json
+      { "name": "svc", "dependencies": { "express": "^5.0.0" } }
     `);
     const dir = writeProject(files);
     try {
@@ -229,11 +234,14 @@ describe('fix use-structured-logger', () => {
       assert.deepEqual(result.applied.map((a) => a.fix), ['use-structured-logger', 'use-structured-logger']);
       const after: Record<string, string> = {};
       for (const [abs, c] of result.changes) after['/' + path.relative(dir, abs)] = c.after;
+      // the dependencies are added once, though two fixes needed them before anything was written
+      assert.deepEqual(Object.keys(JSON.parse(after['/package.json']).dependencies).sort(), ['@opentelemetry/api', 'express', 'pino']);
+      assert.equal(after['/package.json'].match(/"pino"/g)?.length, 1);
       const handlers = after['/src/handlers.ts'];
       assert.equal(handlers.match(/import \{ logger \} from '\.\/observability';/g)?.length, 1, handlers);
       assert.match(handlers, /logger\.info\(\{ id, attempts \}, 'user logged in after attempts'\);/);
-      assert.match(handlers, /logger\.error\(\{ err \}, 'charge failed'\);/);
-      const out = runFixedCode(after, { name: '/main.ts', code: `import { onLogin, onFailure } from './src/handlers';\nonLogin('u-7', 3);\nonFailure(new Error('card declined'));\n` });
+      assert.match(after['/src/billing.ts'], /logger\.error\(\{ err \}, 'charge failed'\);/);
+      const out = runFixedCode(after, { name: '/main.ts', code: `import { onLogin } from './src/handlers';\nimport { onFailure } from './src/billing';\nonLogin('u-7', 3);\nonFailure(new Error('card declined'));\n` });
       assert.equal(out.status, 0, out.stderr);
       assert.equal(out.json.length, 2, out.stdout);
       const [login, failure] = out.json;
