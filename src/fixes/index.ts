@@ -3,6 +3,7 @@ import type { FixDefinition } from './fix';
 import addAppMetrics from './add-app-metrics';
 import addRouteMetrics from './add-route-metrics';
 import addMetricsEndpoint from './add-metrics-endpoint';
+import addLogTraceContext from './add-log-trace-context';
 import addJobInstrumentation from './add-job-instrumentation';
 import useStructuredLogger from './use-structured-logger';
 import logSwallowedError from './log-swallowed-error';
@@ -15,6 +16,7 @@ import hoistMetricToModule from './hoist-metric-to-module';
 export const FIXES: FixDefinition[] = [
   addJobInstrumentation,
   addMetricsEndpoint,
+  addLogTraceContext,
   addRouteMetrics,
   addAppMetrics,
   useStructuredLogger,

@@ -152,6 +152,21 @@ export const logger = pino({
   },
 });`,
   },
+  httpErrorStatus: {
+    name: 'httpErrorStatus',
+    imports: {},
+    code: `/** The status a framework answers a thrown error with: its 4xx/5xx \`status\`/\`statusCode\`, else 500. */
+export function httpErrorStatus(error: unknown): number {
+  const e = error as { status?: unknown; statusCode?: unknown; getStatus?: () => unknown } | null | undefined;
+  const status = typeof e?.getStatus === 'function' ? e.getStatus() : e?.status ?? e?.statusCode;
+  return typeof status === 'number' && status >= 400 && status <= 599 ? status : 500;
+}`,
+    codeJs: `/** The status a framework answers a thrown error with: its 4xx/5xx \`status\`/\`statusCode\`, else 500. */
+export function httpErrorStatus(error) {
+  const status = typeof error?.getStatus === 'function' ? error.getStatus() : error?.status ?? error?.statusCode;
+  return typeof status === 'number' && status >= 400 && status <= 599 ? status : 500;
+}`,
+  },
   traceContext: {
     name: 'traceContext',
     imports: { '@opentelemetry/api': ['trace'] },
@@ -168,6 +183,23 @@ export function traceContext() {
   if (!span || !trace.isSpanContextValid(span.spanContext())) return {};
   const { traceId, spanId } = span.spanContext();
   return { trace_id: traceId, span_id: spanId };
+}`,
+  },
+  withTraceContext: {
+    name: 'withTraceContext',
+    imports: {},
+    uses: ['traceContext'],
+    code: `/** A pino \`mixin\` that also adds the active span's ids (its own fields win). */
+export function withTraceContext<A extends unknown[]>(mixin: (...args: A) => object): (...args: A) => object {
+  return function (this: unknown, ...args: A): object {
+    return { ...traceContext(), ...mixin.apply(this, args) };
+  };
+}`,
+    codeJs: `/** A pino \`mixin\` that also adds the active span's ids (its own fields win). */
+export function withTraceContext(mixin) {
+  return function (...args) {
+    return { ...traceContext(), ...mixin.apply(this, args) };
+  };
 }`,
   },
   runJob: {
