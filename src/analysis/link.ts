@@ -9,7 +9,15 @@ import { ts, skipOuter, isFunctionLike, propertyNameText } from './ts';
 import { type ProjectFile, type Project } from './project';
 import { UNKNOWN, isRelative, member, type Value } from './values';
 
-export interface Ref { v: Value; file: ProjectFile }
+export interface Ref {
+  v: Value;
+  file: ProjectFile;
+  /**
+   * For a value made inside a project function (a factory: `createRouter()` returning `new Hono()`),
+   * the call of that function it came out of: each call site is its own instance.
+   */
+  via?: { node: ts.CallExpression; file: ProjectFile };
+}
 
 const MAX_REFS = 16;
 const MAX_DEPTH = 16;
@@ -72,6 +80,29 @@ export class Linker {
     }
   }
 
+  /**
+   * The first parameter of a `forEach`/`map`/`flatMap` callback over an array literal stands for
+   * each element (spreads of other arrays included); undefined when that is not the shape.
+   */
+  private iteratedElements(fn: ts.SignatureDeclaration, index: number, file: ProjectFile, depth: number): Ref[] | undefined {
+    if (index !== 0 || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return undefined;
+    let arg: ts.Node = fn;
+    while (ts.isParenthesizedExpression(arg.parent)) arg = arg.parent;
+    const call = arg.parent;
+    if (!ts.isCallExpression(call) || call.arguments[0] !== arg || !ts.isPropertyAccessExpression(call.expression) ||
+      !['forEach', 'map', 'flatMap'].includes(call.expression.name.text)) return undefined;
+    const out: Ref[] = [];
+    const visit = (arr: ts.ArrayLiteralExpression, f: ProjectFile, d: number): void => {
+      for (const el of arr.elements) {
+        if (ts.isSpreadElement(el)) { if (d < 3) for (const r of this.refsOf(el.expression, f)) if (r.v.k === 'array') visit(r.v.node, r.file, d + 1); }
+        else out.push(...this.deref(f.valueOf(el), f, depth + 1));
+      }
+    };
+    let arrays = 0;
+    for (const r of this.deref(file.valueOf(call.expression.expression), file, depth + 1)) if (r.v.k === 'array') { arrays++; visit(r.v.node, r.file, 0); }
+    return arrays ? out : undefined;
+  }
+
   /** Value of an expression in a file, followed across the project. */
   refsOf(node: ts.Node | undefined, file: ProjectFile): Ref[] {
     if (!node) return [];
@@ -113,7 +144,10 @@ export class Linker {
         const out: Ref[] = [];
         const callees = this.deref(v.callee, file, depth + 1);
         for (const c of callees) {
-          if (c.v.k === 'fn') out.push(...this.returnsOf(c.v.node, c.file, depth));
+          if (c.v.k === 'fn') {
+            const fn = c.v.node;
+            for (const r of this.returnsOf(fn, c.file, depth)) out.push(r.via || !madeInside(r, fn, c.file) ? r : { ...r, via: { node: v.node, file } });
+          }
           else out.push({ v: { k: 'call', callee: c.v, node: v.node }, file });
         }
         if (callees.length === 0) out.push({ v, file });
@@ -125,6 +159,9 @@ export class Linker {
         return callees.map((c) => ({ v: { k: 'new', callee: c.v, node: v.node } as Value, file }));
       }
       case 'param': {
+        // routers.forEach((r) => app.route('/api', r)): the callback's parameter is each element
+        const elements = this.iteratedElements(v.fn, v.index, file, depth);
+        if (elements) return elements;
         if (v.annotation) {
           const ann = this.deref(v.annotation, file, depth + 1);
           if (ann.length) return [{ v: { ...v, annotation: ann[0].v }, file }];
@@ -304,11 +341,18 @@ export class Linker {
   }
 }
 
+/** Is this a `new`/call made lexically inside `fn` (so each call of `fn` makes another one)? */
+function madeInside(r: Ref, fn: ts.FunctionLikeDeclaration, fnFile: ProjectFile): boolean {
+  if ((r.v.k !== 'new' && r.v.k !== 'call') || r.file !== fnFile) return false;
+  const n = r.v.node;
+  return n.pos >= fn.pos && n.end <= fn.end;
+}
+
 function dedupe(refs: Ref[]): Ref[] {
   const seen = new Set<unknown>();
   const out: Ref[] = [];
   for (const r of refs) {
-    const key = r.v.k === 'ns' ? r.file : identity(r.v);
+    const key = r.via ? r.via.node : r.v.k === 'ns' ? r.file : identity(r.v);
     if (key !== undefined) { if (seen.has(key)) continue; seen.add(key); }
     out.push(r);
   }

@@ -55,7 +55,7 @@ export function linkScopeRoutes(project: Project, linker: Linker, frameworks: Sc
   const keyOf = (r: Ref): unknown => {
     const v = r.v;
     switch (v.k) {
-      case 'call': case 'new': return v.node;
+      case 'call': case 'new': return r.via?.node ?? v.node;
       case 'param': return v.node;
       case 'typed': return v.node;
       default: return undefined;
@@ -82,11 +82,18 @@ export function linkScopeRoutes(project: Project, linker: Linker, frameworks: Sc
         if (target) nodes.set(key, target);
         return target;
       }
-      const node: ScopeNode = { id: nextId++, framework: k.framework, kind: k.kind, ownPrefix: k.prefix ?? '', parents: [], middleware: [] };
+      // an instance made by a factory call: the prefix is the made scope's (below), not repeated here
+      const node: ScopeNode = { id: nextId++, framework: k.framework, kind: k.kind, ownPrefix: r.via ? '' : k.prefix ?? '', parents: [], middleware: [] };
       // A parameter the framework recognizes (a typed plugin) still gets parents from its call sites.
       if (r.v.k === 'param') node.param = { fn: r.v.fn, index: r.v.index, file: r.file };
       node.origin = originOf(r);
       nodes.set(key, node);
+      if (r.via) {
+        // One instance per call of the factory: what the factory registers on the scope it makes
+        // (routes, middleware) hangs under each instance.
+        const made = nodeFor({ v: r.v, file: r.file });
+        if (made && made !== node) made.parents.push({ parent: node, prefix: '', file: r.via.file, pos: r.via.node.getStart(r.via.file.sf) });
+      }
       if (k.parent) {
         for (const p of scopeNodesOf(k.parent.node, k.parent.file)) node.parents.push({ parent: p, prefix: k.parent.mountPrefix, file: k.parent.file, pos: k.parent.node.getStart(k.parent.file.sf) });
       }
