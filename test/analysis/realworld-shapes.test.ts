@@ -212,4 +212,79 @@ describe('real-world shapes', () => {
       }
     `, '/src/cats.controller.ts');
   });
+
+  it('each call of a router factory is its own router; what the factory registers hangs under every instance (hono-open-api-starter)', () => checkInventory(ts`
+    //- /src/lib/create-app.ts
+    import { OpenAPIHono } from '@hono/zod-openapi';
+    import { prometheus } from '@hono/prometheus';
+    export function createRouter() {
+      const router = new OpenAPIHono({ strict: false });
+      router.get('/ping', (c) => c.text('pong'));
+      //     ^^^ GET /api/ping middleware
+      //     ^^^ GET /api/tasks/ping middleware
+      //     ^^^ GET /ping none
+      return router;
+    }
+    export default function createApp() {
+      const app = createRouter();
+      app.use(prometheus().registerMetrics);
+      return app;
+    }
+    //- /src/routes/tasks.routes.ts
+    import { createRoute } from '@hono/zod-openapi';
+    export const list = createRoute({ path: '/', method: 'get', responses: {} });
+    export const getOne = createRoute({ path: '/{id}', method: 'get', responses: {} });
+    //- /src/routes/tasks.index.ts
+    import { createRouter } from '../lib/create-app';
+    import * as routes from './tasks.routes';
+    const router = createRouter()
+      .openapi(routes.list, (c) => c.json([]))
+    // ^^^^^^^ GET /api/tasks middleware
+      .openapi(routes.getOne, (c) => c.json({}));
+    // ^^^^^^^ GET /api/tasks/{id} middleware
+    export default router;
+    //- /src/routes/index.route.ts
+    import { createRouter } from '../lib/create-app';
+    const router = createRouter();
+    router.get('/', (c) => c.json({ message: 'x' }));
+    //     ^^^ GET /api middleware
+    export default router;
+    //- /src/app.ts
+    import createApp from './lib/create-app';
+    import index from './routes/index.route';
+    import tasks from './routes/tasks.index';
+    const app = createApp();
+    const routes = [{ prefix: '/api', router: index }, { prefix: '/api/tasks', router: tasks }] as const;
+    routes.forEach(({ prefix, router }) => {
+      app.route(prefix, router);
+    });
+    export default app;
+  `, '/src/routes/tasks.index.ts'));
+
+  it('routers iterated in forEach/map callbacks are mounted (Hono route, Koa use(r.routes()))', () => checkInventory(ts`
+    //- /src/hono.ts
+    import { Hono } from 'hono';
+    const a = new Hono();
+    a.get('/x', (c) => c.text('x'));
+    //^^^ GET /api/x none
+    const b = new Hono().basePath('/b');
+    b.post('/y', (c) => c.text('y'));
+    //^^^^ POST /api/b/y none
+    const app = new Hono();
+    const routers = [a, b];
+    routers.forEach((r) => app.route('/api', r));
+    //- /src/koa.ts
+    import Koa from 'koa';
+    import Router from '@koa/router';
+    const users = new Router({ prefix: '/users' });
+    users.get('/', (ctx) => { ctx.body = []; });
+    //    ^^^ GET /users none
+    const health = new Router();
+    health.get('/health', (ctx) => { ctx.body = 'ok'; });
+    //     ^^^ GET /health none
+    const koa = new Koa();
+    [users, health].map((router) => koa.use(router.routes()).use(router.allowedMethods()));
+    const cache = new Map([['a', 1]]);
+    [cache].forEach((m) => m.get('/x'));
+  `, '/src/hono.ts'));
 });

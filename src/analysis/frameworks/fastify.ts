@@ -245,10 +245,9 @@ function methodsOf(linker: Linker, node: ts.Expression | undefined, file: Projec
  */
 function routeObjects(ctx: CallContext, node: ts.Expression | undefined): Array<{ obj: ts.ObjectLiteralExpression; file: ProjectFile }> {
   if (!node) return [];
-  const direct = objectOf(ctx.linker, node, ctx.file);
-  if (direct) return [direct];
   const e = skipOuter(node);
-  if (!ts.isIdentifier(e)) return [];
+  const direct = (): Array<{ obj: ts.ObjectLiteralExpression; file: ProjectFile }> => { const o = objectOf(ctx.linker, node, ctx.file); return o ? [o] : []; };
+  if (!ts.isIdentifier(e)) return direct();
   const decl = ctx.file.values.declarationOf(e);
   let source: ts.Expression | undefined;
   if (decl && ts.isParameter(decl) && isFunctionLike(decl.parent) && decl.parent.parameters[0] === decl) {
@@ -258,7 +257,7 @@ function routeObjects(ctx: CallContext, node: ts.Expression | undefined): Array<
   } else if (decl && ts.isVariableDeclaration(decl) && ts.isVariableDeclarationList(decl.parent) && ts.isForOfStatement(decl.parent.parent)) {
     source = decl.parent.parent.expression;
   }
-  if (!source) return [];
+  if (!source) return direct();
   const out: Array<{ obj: ts.ObjectLiteralExpression; file: ProjectFile }> = [];
   const arrays: Array<{ arr: ts.ArrayLiteralExpression; file: ProjectFile }> = [];
   const s = skipOuter(source);

@@ -13,7 +13,7 @@ import type { ProjectFile } from '../project';
 import { stringOf } from '../strings';
 import { joinPath } from '../routes';
 import type { CallContext, ScopeFramework, ScopeKind } from './types';
-import { fileOf, isPathLike, knownPackage, methodNameNode, objectOf, pathsOf } from './common';
+import { fileOf, isPathLike, knownPackage, methodNameNode, objectOf, pathsOf, perElement } from './common';
 
 const HONO = ['hono', 'hono/tiny', 'hono/quick', '@hono/hono'];
 const OPENAPI = ['@hono/zod-openapi'];
@@ -82,6 +82,15 @@ const hono: ScopeFramework = {
       return;
     }
     if (method === 'route') {
+      // routes.forEach(({ prefix, router }) => app.route(prefix, router)): each prefix with its router
+      const rows = args.length >= 2 ? perElement(ctx.linker, ctx.file, args) : undefined;
+      if (rows) {
+        for (const [p, child] of rows.map((r) => r.args)) {
+          const prefix = p && stringOf(p.node, p.file, ctx.linker);
+          if (prefix !== undefined && child) ctx.mount({ prefix: base ? joinPath(base, prefix) : prefix, child: child.node, file: child.file });
+        }
+        return;
+      }
       if (args.length < 2 || !isPathLike(ctx, args[0])) return;
       const prefix = ctx.str(args[0]);
       if (prefix === undefined) return;
