@@ -140,11 +140,12 @@ function isLoggerImplementation(call: ts.Node, file: ProjectFile): boolean {
   return false;
 }
 
-const serverMemo = new WeakMap<Linker, ProjectFile[]>();
+/** Per analysis (recomputed after every edit; the linker outlives edits, so it cannot be the key). */
+const serverMemo = new WeakMap<Computed, ProjectFile[]>();
 
 /** Server and job code: files with routes/jobs or their handlers, files importing a framework, and what they import. */
 export function serverFiles(project: Project, analysis: Computed, linker: Linker): ProjectFile[] {
-  const memo = serverMemo.get(linker);
+  const memo = serverMemo.get(analysis);
   if (memo) return memo;
   const anchored = new Set<ProjectFile>();
   const seeds = new Set<ProjectFile>();
@@ -169,6 +170,6 @@ export function serverFiles(project: Project, analysis: Computed, linker: Linker
     }
   }
   const out = [...reached].filter((f) => anchored.has(f) || !isOutsideServerCode(f));
-  serverMemo.set(linker, out);
+  serverMemo.set(analysis, out);
   return out;
 }
