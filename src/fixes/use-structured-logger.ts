@@ -42,6 +42,16 @@ export default defineFix({
     const log = matchLogCall(call, file, linker);
     if (!log) return undefined;
     if (call.arguments.some((a) => ts.isSpreadElement(a))) throw new FixNotApplicable('the log call spreads its arguments');
+    if (!call.arguments.length && log.library === 'console') {
+      // console.log() only prints a blank line: nothing worth a structured log line
+      const stmt = call.parent;
+      if (!ts.isExpressionStatement(stmt) || !(ts.isBlock(stmt.parent) || ts.isSourceFile(stmt.parent))) throw new FixNotApplicable(`${log.label}() without arguments only prints a blank line`);
+      const text = file.sf.text;
+      const start = text.lastIndexOf('\n', stmt.getStart(file.sf) - 1) + 1;
+      const lineEnd = text.indexOf('\n', stmt.getEnd());
+      const alone = !text.slice(start, stmt.getStart(file.sf)).trim() && lineEnd >= 0 && !text.slice(stmt.getEnd(), lineEnd).trim();
+      return [alone ? { file: file.abs, start, end: lineEnd + 1, newText: '' } : { file: file.abs, start: stmt.getStart(file.sf), end: stmt.getEnd(), newText: '' }];
+    }
     let receiver: string;
     let method: string;
     let order: 'fields-first' | 'message-first';

@@ -211,6 +211,38 @@ describe('fix use-structured-logger', () => {
     `), /'logger' is already defined in src\/index.ts and is not a pino logger/);
   });
 
+  it('fix all in one file: every console call is rewritten though each fix moves the lines after it; console.log() goes', () => {
+    const { files } = parseAnnotated(ts`
+      import express from 'express';
+      export const app = express();
+      app.get('/a/:id', (req, res) => {
+        console.log();
+        console.warn('loaded %s items', req.params.id);
+        console.error(\`unknown kind \${req.query.kind}\`);
+        res.end();
+      });
+    `);
+    const dir = writeProject(files);
+    try {
+      const result = fixAll(Analyzer.load(dir), { rules: ['unstructured-log'], dryRun: true });
+      assert.deepEqual(result.failed, []);
+      assert.equal(result.applied.length, 3);
+      assert.deepEqual(result.remaining.filter((f) => f.rule === 'unstructured-log'), []);
+      assert.equal([...result.changes.values()].find((c) => c.after.includes('express'))?.after, ts`
+        import express from 'express';
+        import { logger } from './observability';
+        export const app = express();
+        app.get('/a/:id', (req, res) => {
+          logger.warn({ id: req.params.id }, 'loaded items');
+          logger.error({ kind: req.query.kind }, 'unknown kind');
+          res.end();
+        });
+      `);
+    } finally {
+      removeProject(dir);
+    }
+  });
+
   it('real run (fix all): the fixed code writes JSON lines with the fields, the constant message, the level and the error', () => {
     const { files } = parseAnnotated(ts`
       //- /src/handlers.ts
