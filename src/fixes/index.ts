@@ -1,6 +1,7 @@
 /** Every fix, one file each. Order matters: for a finding, earlier fixes are preferred. */
 import type { FixDefinition } from './fix';
 import addAppMetrics from './add-app-metrics';
+import addRouteSpan from './add-route-span';
 import addRouteMetrics from './add-route-metrics';
 import addMetricsEndpoint from './add-metrics-endpoint';
 import addLogTraceContext from './add-log-trace-context';
@@ -19,6 +20,7 @@ export const FIXES: FixDefinition[] = [
   addLogTraceContext,
   addRouteMetrics,
   addAppMetrics,
+  addRouteSpan,
   useStructuredLogger,
   logSwallowedError,
   redactLogField,
