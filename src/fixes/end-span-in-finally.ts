@@ -136,6 +136,13 @@ function endsRegion(stmt: ts.Statement, region: readonly ts.Statement[], regionT
       s = p;
       continue;
     }
+    if (ts.isCaseClause(p) || ts.isDefaultClause(p)) {
+      const next = p.statements[p.statements.indexOf(s as ts.Statement) + 1];
+      if (next && (ts.isReturnStatement(next) || (ts.isThrowStatement(next) && !caught))) return true;
+      if (!next || !ts.isBreakStatement(next) || next.label) return false;
+      s = p.parent.parent; // `break` leaves the switch
+      continue;
+    }
     if (ts.isIfStatement(p)) { s = p; continue; }
     if (ts.isTryStatement(p)) {
       if (p.finallyBlock && p !== regionTry) return false;
@@ -156,7 +163,7 @@ function innerEdits(file: ProjectFile, region: readonly ts.Statement[], span: st
   const out: FileEdit[] = [];
   const visit = (n: ts.Node): void => {
     if (isFunctionLike(n) || ts.isClassLike(n)) return;
-    if (isEndStatement(n, span) && ts.isBlock(n.parent) && endsRegion(n, region, regionTry)) {
+    if (isEndStatement(n, span) && (ts.isBlock(n.parent) || ts.isCaseClause(n.parent) || ts.isDefaultClause(n.parent)) && endsRegion(n, region, regionTry)) {
       const start = n.getStart(sf), end = n.getEnd();
       const lineStart = text.lastIndexOf('\n', start - 1) + 1;
       const lineEnd = text.indexOf('\n', end);

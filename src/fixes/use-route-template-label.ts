@@ -43,7 +43,7 @@ export default defineFix({
     const edits: FileEdit[] = [];
     for (const access of accesses) {
       if (!(access.pos >= value.pos && access.end <= value.end)) checkOnlyLabels(access, file, ctx);
-      edits.push({ file: file.abs, start: access.getStart(file.sf), end: access.getEnd(), newText: template(access, ctx) });
+      edits.push(replacement(access, ctx));
     }
     return edits;
   },
@@ -80,15 +80,61 @@ function rawAccesses(value: ts.Expression, file: ProjectFile): ts.PropertyAccess
   return out;
 }
 
+/**
+ * The edit for one raw-path access. `req.baseUrl + req.path` (or the template
+ * `${req.baseUrl}${req.path}`) is replaced as a whole, since the route template already includes
+ * the mount prefix; a literal template inside a template literal is inlined as text.
+ */
+function replacement(access: ts.PropertyAccessExpression, ctx: FixContext): FileEdit {
+  const { file } = ctx;
+  const sf = file.sf;
+  const whole = withBaseUrl(access);
+  if (whole) {
+    const text = template(access, ctx, true);
+    return { file: file.abs, start: whole.getStart(sf), end: whole.getEnd(), newText: text };
+  }
+  if (containsBaseUrl(access)) throw new FixNotApplicable('the raw path is combined with req.baseUrl in a way the fix cannot rewrite');
+  const span = access.parent;
+  const literal = routeOf(access, ctx)?.literal;
+  if (literal !== undefined && ts.isTemplateSpan(span) && span.expression === access) {
+    // `route-${req.path}` → `route-/orders/:id`
+    const open = sf.text.lastIndexOf('${', access.getStart(sf));
+    const close = sf.text.indexOf('}', access.getEnd());
+    return { file: file.abs, start: open, end: close + 1, newText: literal.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') };
+  }
+  const text = template(access, ctx);
+  return { file: file.abs, start: access.getStart(sf), end: access.getEnd(), newText: text };
+}
+
+/** `X.baseUrl + X.path` / `${X.baseUrl}${X.path}`: the expression to replace whole, when that is all it is. */
+function withBaseUrl(access: ts.PropertyAccessExpression): ts.Expression | undefined {
+  const req = access.expression.getText();
+  const isBase = (e: ts.Expression) => { const x = skipOuter(e); return ts.isPropertyAccessExpression(x) && x.name.text === 'baseUrl' && x.expression.getText() === req; };
+  const p = access.parent;
+  if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.PlusToken && p.right === access && isBase(p.left)) return p;
+  if (ts.isTemplateSpan(p) && ts.isTemplateExpression(p.parent)) {
+    const t = p.parent;
+    if (t.head.text === '' && t.templateSpans.length === 2 && isBase(t.templateSpans[0].expression) && t.templateSpans[0].literal.text === '' &&
+      t.templateSpans[1] === p && p.literal.text === '') return t;
+  }
+  return undefined;
+}
+
+function containsBaseUrl(access: ts.Node): boolean {
+  let top: ts.Node = access;
+  while (ts.isBinaryExpression(top.parent) || ts.isTemplateSpan(top.parent) || ts.isTemplateExpression(top.parent) || ts.isParenthesizedExpression(top.parent)) top = top.parent;
+  return /\.baseUrl\b/.test(top.getText());
+}
+
 /** The route template expression replacing one raw-path access. */
-function template(access: ts.PropertyAccessExpression, ctx: FixContext): string {
+function template(access: ts.PropertyAccessExpression, ctx: FixContext, whole = false): string {
   const { file, style } = ctx;
   const sf = file.sf;
   const route = routeOf(access, ctx);
   if (route?.literal !== undefined) return quote(route.literal, style);
   let req: ts.Expression = access.expression;
   const framework = route?.framework ?? frameworkOf(access, file);
-  const wrap = (t: string) => (needsParens(access) ? `(${t})` : t);
+  const wrap = (t: string) => (!whole && needsParens(access) ? `(${t})` : t);
   switch (framework) {
     case 'express': {
       const fn = ctx.module.use('expressRouteTemplate', file, style);

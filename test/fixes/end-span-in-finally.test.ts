@@ -107,6 +107,40 @@ describe('fix end-span-in-finally', () => {
     }
   `));
 
+  it('end calls right before a return or a break in a switch are redundant too', () => checkFix('end-span-in-finally', HEAD + ts`
+    export function kind(k: string, log: (s: string) => void) {
+      const span = tracer.$0startSpan('kind');
+      switch (k) {
+        case 'a':
+          span.end();
+          return 1;
+        case 'b':
+          span.end();
+          break;
+        default:
+          log(k);
+      }
+      return 0;
+    }
+  `, HEAD + ts`
+    export function kind(k: string, log: (s: string) => void) {
+      const span = tracer.startSpan('kind');
+      try {
+        switch (k) {
+          case 'a':
+            return 1;
+          case 'b':
+            break;
+          default:
+            log(k);
+        }
+        return 0;
+      } finally {
+        span.end();
+      }
+    }
+  `));
+
   it('startActiveSpan callbacks: a block body, an expression body without the span parameter', () => {
     checkFix('end-span-in-finally', HEAD + ts`
       export function run(job: () => Promise<number>) {

@@ -76,6 +76,93 @@ describe('fix use-route-template-label', () => {
     }
   `));
 
+  it('req.baseUrl + req.path is replaced whole (the template has the prefix); a template literal gets the route inline', () => {
+    checkFix('use-route-template-label', ts`
+      //- /src/orders.ts
+      import { Router } from 'express';
+      import { Counter } from 'prom-client';
+      const hits = new Counter({ name: 'order_hits_total', help: 'Hits', labelNames: ['route'] });
+      export const orders = Router();
+      orders.get('/:id', (req, res) => {
+        hits.inc({ route: \`\${req.baseUrl}\${$0req.path}\` });
+        res.end();
+      });
+      //- /src/app.ts
+      import express from 'express';
+      import { orders } from './orders';
+      export const app = express();
+      app.use('/api/orders', orders);
+    `, ts`
+      //- /src/orders.ts
+      import { Router } from 'express';
+      import { Counter } from 'prom-client';
+      const hits = new Counter({ name: 'order_hits_total', help: 'Hits', labelNames: ['route'] });
+      export const orders = Router();
+      orders.get('/:id', (req, res) => {
+        hits.inc({ route: '/api/orders/:id' });
+        res.end();
+      });
+    `, '/src/orders.ts');
+    checkFix('use-route-template-label', ts`
+      import express from 'express';
+      import { Counter } from 'prom-client';
+      import { expressRouteTemplate } from './observability';
+      const hits = new Counter({ name: 'hits_total', help: 'Hits', labelNames: ['route', 'page'] });
+      const app = express();
+      app.get('/pages/:slug', (req, res) => {
+        hits.inc({ route: expressRouteTemplate(req), page: \`page:\${$0req.path}\` });
+        res.end();
+      });
+      app.use((req, res, next) => {
+        res.on('finish', () => hits.inc({ route: req.baseUrl + req.path, page: 'none' }));
+        next();
+      });
+      //- /src/observability.ts
+      export function expressRouteTemplate(req: { route?: { path?: unknown }; baseUrl?: string }): string {
+        return typeof req.route?.path === 'string' ? (req.baseUrl ?? '') + req.route.path : 'unmatched';
+      }
+    `, ts`
+      import express from 'express';
+      import { Counter } from 'prom-client';
+      import { expressRouteTemplate } from './observability';
+      const hits = new Counter({ name: 'hits_total', help: 'Hits', labelNames: ['route', 'page'] });
+      const app = express();
+      app.get('/pages/:slug', (req, res) => {
+        hits.inc({ route: expressRouteTemplate(req), page: \`page:/pages/:slug\` });
+        res.end();
+      });
+      app.use((req, res, next) => {
+        res.on('finish', () => hits.inc({ route: req.baseUrl + req.path, page: 'none' }));
+        next();
+      });
+    `);
+    checkFix('use-route-template-label', ts`
+      import express from 'express';
+      import { Counter } from 'prom-client';
+      import { expressRouteTemplate } from './observability';
+      const hits = new Counter({ name: 'hits_total', help: 'Hits', labelNames: ['route'] });
+      const app = express();
+      app.use((req, res, next) => {
+        res.on('finish', () => hits.inc({ route: req.baseUrl + $0req.path }));
+        next();
+      });
+      //- /src/observability.ts
+      export function expressRouteTemplate(req: { route?: { path?: unknown }; baseUrl?: string }): string {
+        return typeof req.route?.path === 'string' ? (req.baseUrl ?? '') + req.route.path : 'unmatched';
+      }
+    `, ts`
+      import express from 'express';
+      import { Counter } from 'prom-client';
+      import { expressRouteTemplate } from './observability';
+      const hits = new Counter({ name: 'hits_total', help: 'Hits', labelNames: ['route'] });
+      const app = express();
+      app.use((req, res, next) => {
+        res.on('finish', () => hits.inc({ route: expressRouteTemplate(req) }));
+        next();
+      });
+    `);
+  });
+
   it('Fastify onResponse hook: request.routeOptions.url', () => checkFix('use-route-template-label', ts`
     import Fastify from 'fastify';
     import { Counter } from 'prom-client';
