@@ -12,6 +12,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   drift: { summary: 'compare a reference and a current dataset for data drift', load: async () => (require('./commands/drift') as typeof import('./commands/drift')).run },
   rules: { summary: 'list the rules with their severity, fixes and documentation', load: async () => (require('./commands/rules') as typeof import('./commands/rules')).run },
   runtime: { summary: 'start the local runtime: scrape /metrics, serve the API and dashboard', load: async () => (require('./commands/runtime') as typeof import('./commands/runtime')).run },
+  alert: { summary: 'send a test notification through the alert notifiers; print the rules for Prometheus', load: async () => (require('./commands/alert') as typeof import('./commands/alert')).run },
 };
 
 export function usage(): string {
