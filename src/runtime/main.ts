@@ -11,7 +11,12 @@ import pino from 'pino';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Inventory } from '../protocol/inventory';
 import type { DriftResponse, JobsResponse, RoutesResponse, RuntimeUpdateEvent, SeriesInfo, SeriesResponse } from '../protocol/runtime';
+import type { AlertsSectionConfig } from '../config/sections/alerts';
 import type { DriftSectionConfig } from '../config/sections/drift';
+import type { DatasetDriftState } from '../protocol/drift';
+import { AlertEngine, type EvaluationResult } from './alerts/engine';
+import type { PostFetch } from './alerts/notifiers/http';
+import { AlertsConfigError, compileAlertsConfig } from './alerts/rules';
 import { feedDrift, type OnlineDriftSink } from './drift-feed';
 import { DriftMonitor } from './drift/monitor';
 import { PrometheusSource, type FetchLike } from './prometheus-source';
@@ -85,6 +90,10 @@ export interface RuntimeOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Start the scrape loop (default true); tests drive rounds with `handle.round()`. */
   autoScrape?: boolean;
+  /** The `alerts` section of the config (rules, notifiers). */
+  alertsConfig?: AlertsSectionConfig;
+  /** The network notifiers POST through it (default global fetch). */
+  alertFetch?: PostFetch;
 }
 
 export interface RuntimeHandle {
@@ -99,6 +108,10 @@ export interface RuntimeHandle {
   inventory?: Inventory;
   /** The drift monitor in use, if any. */
   drift?: DriftProvider;
+  /** The alert engine (rules may be empty: then `alerts.enabled` is false). */
+  alerts: AlertEngine;
+  /** Evaluates the alert rules now (the loop does it every alerts.interval unless autoScrape is false). */
+  evaluateAlerts(): Promise<EvaluationResult>;
   /** Runs one scrape round now (every target) and publishes the update. */
   round(): Promise<void>;
   routes(q?: ViewQuery): Promise<RoutesResponse>;
@@ -108,7 +121,7 @@ export interface RuntimeHandle {
 
 export class RuntimeConfigError extends Error {
   override name = 'RuntimeConfigError';
-  constructor(readonly key: string, detail: string) { super(`runtime.${key}: ${detail}`); }
+  constructor(readonly key: string, detail: string, section = 'runtime') { super(`${section}.${key}: ${detail}`); }
 }
 
 function durationMs(v: number | string | undefined, key: string, dflt: number): number {
@@ -292,6 +305,27 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     ?? (driftConfig && (driftConfig.datasets?.length || driftConfig.online?.length) ? new DriftMonitor(driftConfig, { now, baseDir: options.configDir ?? process.cwd() }) : undefined);
   drift?.registerMetrics?.(registry);
 
+  let alertsConfig;
+  try {
+    alertsConfig = compileAlertsConfig(options.alertsConfig, options.env ?? process.env);
+  } catch (err) {
+    if (err instanceof AlertsConfigError) throw new RuntimeConfigError(err.key, err.detail, 'alerts');
+    throw err;
+  }
+  const alerts = new AlertEngine({
+    config: alertsConfig, now, logger, fetch: options.alertFetch, retentionMs,
+    inputs: {
+      routes: (w, at) => routeViews(source, { atMs: at, windowMs: w, inventory }),
+      jobs: (w, at) => jobViews(source, { atMs: at, windowMs: w, inventory }),
+      targets: () => scraper.states(),
+      drift: () => (drift ? drift.reports() as DatasetDriftState[] : []),
+      source, inventory, defaultWindowMs: windowMs, defaultJobWindowMs: jobWindowMs,
+    },
+    externalUrl: () => ref.server?.url,
+    broadcast: (event) => { ref.server?.broadcast(event); return ref.server?.eventClients ?? 0; },
+  });
+  alerts.registerMetrics(registry);
+
   const startedAt = now();
   const token = crypto.randomBytes(32).toString('base64url');
   const dirForToken = tokenDirectory(options);
@@ -334,6 +368,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       jobs,
       drift: (): DriftResponse => ({ enabled: !!drift, datasets: drift ? drift.reports() : [] }),
       inventory: () => ({ inventory: inventory ?? null }),
+      alerts: () => alerts.response(),
       metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
     },
   });
@@ -359,6 +394,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     promTimer.unref();
   }
   if (options.autoScrape !== false) scraper.start();
+  if (options.autoScrape !== false) alerts.start();
   const suggestions = suggestTargets(inventory);
   if (targets.length === 0 && !prometheusUrl) {
     logger.warn({ suggestions }, suggestions.length
@@ -369,8 +405,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
   let closed = false;
   return {
-    url: server.url, port: server.port, token, tokenFile, source, store, scraper, registry, inventory, drift,
+    url: server.url, port: server.port, token, tokenFile, source, store, scraper, registry, inventory, drift, alerts,
     routes, jobs,
+    evaluateAlerts: () => alerts.evaluate(),
     async round() {
       await scraper.runRound(true);
       await publish();
@@ -381,6 +418,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       if (driftTimer) clearInterval(driftTimer);
       if (promTimer) clearInterval(promTimer);
       await scraper.stop();
+      await alerts.close();
       await server.close();
       fs.rmSync(tokenFile, { force: true });
       logger.info({}, 'runtime stopped');

@@ -13,6 +13,7 @@ import type {
   DriftResponse, HealthResponse, JobsResponse, RoutesResponse, RuntimeUpdateEvent, SeriesResponse, TargetsResponse,
 } from '../protocol/runtime';
 import type { InventoryResponse } from '../protocol/dashboard';
+import type { AlertEvent, AlertsResponse } from '../protocol/alerts';
 
 export interface ViewQuery { windowMs?: number; atMs?: number }
 
@@ -31,6 +32,8 @@ export interface ApiHandlers {
   drift(): DriftResponse;
   /** The inventory the runtime joins views with (`/api/inventory`; `{ inventory: null }` without one). */
   inventory?(): InventoryResponse;
+  /** Firing, pending and recently resolved alerts, the rules and the notifier states (`/api/alerts`). */
+  alerts?(): AlertsResponse;
   metrics(): Promise<{ contentType: string; body: string }>;
 }
 
@@ -52,7 +55,7 @@ export interface RuntimeServer {
   url: string;
   port: number;
   /** Sends one SSE event to every connected client. */
-  broadcast(event: RuntimeUpdateEvent): void;
+  broadcast(event: RuntimeUpdateEvent | AlertEvent): void;
   readonly eventClients: number;
   close(): Promise<void>;
 }
@@ -144,7 +147,7 @@ export async function startServer(options: ServerOptions): Promise<RuntimeServer
     const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Telltale runtime</title></head><body>
 <h1>Telltale runtime</h1>
 <p>The dashboard is not built: <code>${escapeHtml(where)}</code> does not exist. Run <code>npm run build</code>.</p>
-<p>The API is up: <code>/api/health</code>, <code>/api/targets</code>, <code>/api/routes</code>, <code>/api/jobs</code>, <code>/api/series</code>, <code>/api/drift</code>, <code>/api/inventory</code>, <code>/api/events</code>, <code>/metrics</code>.</p>
+<p>The API is up: <code>/api/health</code>, <code>/api/targets</code>, <code>/api/routes</code>, <code>/api/jobs</code>, <code>/api/series</code>, <code>/api/drift</code>, <code>/api/inventory</code>, <code>/api/alerts</code>, <code>/api/events</code>, <code>/metrics</code>.</p>
 </body></html>\n`;
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff',
@@ -176,6 +179,7 @@ export async function startServer(options: ServerOptions): Promise<RuntimeServer
       case '/api/jobs': send(res, 200, await api.jobs(viewQuery(url))); return;
       case '/api/drift': send(res, 200, api.drift()); return;
       case '/api/inventory': send(res, 200, api.inventory?.() ?? { inventory: null }); return;
+      case '/api/alerts': send(res, 200, api.alerts?.() ?? { enabled: false, intervalSeconds: 0, firing: [], pending: [], resolved: [], rules: [], notifiers: [] } satisfies AlertsResponse); return;
       case '/metrics': {
         const m = await api.metrics();
         send(res, 200, m.body, { 'content-type': m.contentType });
@@ -223,7 +227,7 @@ export async function startServer(options: ServerOptions): Promise<RuntimeServer
     port,
     get eventClients() { return clients.size; },
     broadcast(event) {
-      const data = `event: ${event.type}\nid: ${event.round}\ndata: ${JSON.stringify(event)}\n\n`;
+      const data = `event: ${event.type}\n${event.type === 'update' ? `id: ${event.round}\n` : ''}data: ${JSON.stringify(event)}\n\n`;
       for (const c of clients) c.write(data);
     },
     async close() {

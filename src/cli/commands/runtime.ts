@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../config/load';
+import type { AlertsSectionConfig } from '../../config/sections/alerts';
 import type { DriftSectionConfig } from '../../config/sections/drift';
 import { RuntimeConfigError, startRuntime, type RuntimeConfig } from '../../runtime/main';
 import { type CliCommand, UsageError } from '../io';
@@ -94,6 +95,7 @@ export const run: CliCommand = async (argv, io) => {
       logDestination: { write: (s: string) => io.stderr.write(s) },
       env: io.env,
       driftConfig: loaded.config.drift as DriftSectionConfig | undefined,
+      alertsConfig: (loaded.config as { alerts?: AlertsSectionConfig }).alerts,
     });
   } catch (err) {
     if (err instanceof RuntimeConfigError) { io.stderr.write(`telltale runtime: ${where}: ${err.message}\n`); return 2; }
