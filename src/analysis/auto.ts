@@ -8,7 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Project } from './project';
 
-const AGENT_MODULES = ['dd-trace', 'newrelic', 'elastic-apm-node', '@elastic/apm-node', '@splunk/otel', 'appdynamics', '@instana/collector', '@sentry/opentelemetry-node', '@vercel/otel', '@highlight-run/node', '@honeycombio/opentelemetry-node'];
+const AGENT_MODULES = ['dd-trace', 'newrelic', 'elastic-apm-node', '@elastic/apm-node', '@splunk/otel', 'appdynamics', '@instana/collector', '@sentry/opentelemetry-node', '@vercel/otel', '@highlight-run/node', '@honeycombio/opentelemetry-node',
+  // vendor OpenTelemetry distributions / agents that trace incoming HTTP by default
+  '@azure/monitor-opentelemetry', 'applicationinsights', '@google-cloud/trace-agent'];
 const OTEL_AUTO = /^@opentelemetry\/(auto-instrumentations-node|instrumentation-(http|express|fastify|koa|hapi|nestjs-core|undici|router))/;
 const PRELOAD = /(?:--require|-r|--import|--loader)[= ]+["']?([^\s"']+)/g;
 

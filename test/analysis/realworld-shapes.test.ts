@@ -287,4 +287,44 @@ describe('real-world shapes', () => {
     const cache = new Map([['a', 1]]);
     [cache].forEach((m) => m.get('/x'));
   `, '/src/hono.ts'));
+
+  it('Nest app middleware imported through tsconfig baseUrl (src/middleware/prom) is express-prom-bundle, not a package of that name (quickstart-azure-containers)', () => checkInventory(ts`
+    //- /tsconfig.json
+    { "compilerOptions": { "baseUrl": "./", "experimentalDecorators": true } }
+    //- /src/middleware/prom.ts
+    import promBundle from 'express-prom-bundle';
+    export const metricsMiddleware = promBundle({ includeMethod: true, includePath: true });
+    //- /src/app.ts
+    import { NestFactory } from '@nestjs/core';
+    import { NestExpressApplication } from '@nestjs/platform-express';
+    import { metricsMiddleware } from 'src/middleware/prom';
+    import { AppModule } from './app.module';
+    export async function bootstrap() {
+      const app: NestExpressApplication = await NestFactory.create<NestExpressApplication>(AppModule);
+      app.use(metricsMiddleware);
+      app.setGlobalPrefix('api');
+      return app;
+    }
+    //- /src/users.controller.ts
+    import { Controller, Get } from '@nestjs/common';
+    @Controller('users')
+    export class UsersController {
+      @Get()
+    //^^^^^^ GET /api/users middleware
+      findAll() { return []; }
+    }
+  `, '/src/users.controller.ts'));
+
+  it('vendor OpenTelemetry distributions started in the process make routes auto (Azure Monitor)', () => checkInventory(ts`
+    //- /src/instrumentation.ts
+    import { useAzureMonitor } from '@azure/monitor-opentelemetry';
+    if (process.env.APPLICATIONINSIGHTS_CONNECTION_STRING) useAzureMonitor();
+    //- /src/main.ts
+    import './instrumentation';
+    import express from 'express';
+    const app = express();
+    app.get('/orders', (req, res) => res.json([]));
+    //  ^^^ GET /orders auto
+    app.listen(3000);
+  `, '/src/main.ts'));
 });

@@ -236,11 +236,11 @@ class NestAnalysis {
   }
 
   private packageOfExpr(expr: ts.Node, file: ProjectFile): string | undefined {
+    // followed first: `src/middleware/prom` or `@/lib/metrics` (tsconfig baseUrl/paths) is a project file, not a package
     const v = file.valueOf(expr);
-    const direct = packageOf(v);
-    if (direct) return direct;
-    for (const r of this.linker.deref(v, file)) { const p = packageOf(r.v); if (p) return p; }
-    return undefined;
+    const refs = this.linker.deref(v, file);
+    for (const r of refs) { const p = packageOf(r.v); if (p) return p; }
+    return refs.length ? undefined : packageOf(v);
   }
 
   /** How an interceptor / middleware (class, instance, function, `app.get(X)`) records, if it does. */
