@@ -90,6 +90,8 @@ export function fixAll(analyzer: Analyzer, options: FixAllOptions = {}): FixAllR
   const applied: AppliedFix[] = [];
   const failed: Array<{ finding: Finding; reason: string }> = [];
   const given = new Set<string>();
+  /** Keys of applied fixes: a new finding may take an applied one's place (same rule, line, column and message) when lines move; try it, a few times at most. */
+  const appliedKeys = new Map<string, number>();
   const key = (f: Finding) => `${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`;
   const max = options.maxFixes ?? 500;
   let findings = runRules(analyzer, options.findings).findings;
@@ -119,6 +121,9 @@ export function fixAll(analyzer: Analyzer, options: FixAllOptions = {}): FixAllR
       if (/\.[cm]?[jt]sx?$/.test(abs) && !abs.endsWith('.d.ts')) analyzer.update(abs, after);
     }
     applied.push({ finding: candidate, fix: done.fix.id, title: done.title, files: touched });
+    const k = key(candidate);
+    appliedKeys.set(k, (appliedKeys.get(k) ?? 0) + 1);
+    if (appliedKeys.get(k)! < 3) given.delete(k);
     findings = runRules(analyzer, options.findings).findings;
   }
   if (!options.dryRun) {

@@ -211,12 +211,13 @@ describe('fix use-structured-logger', () => {
     `), /'logger' is already defined in src\/index.ts and is not a pino logger/);
   });
 
-  it('fix all in one file: every console call is rewritten though each fix moves the lines after it; console.log() goes', () => {
+  it('fix all in one file: every console call is rewritten though each fix moves the lines after it (a call moving into a fixed one\'s place too); console.log() goes', () => {
     const { files } = parseAnnotated(ts`
       import express from 'express';
       export const app = express();
       app.get('/a/:id', (req, res) => {
         console.log();
+        console.log('loading', req.params.id);
         console.warn('loaded %s items', req.params.id);
         console.error(\`unknown kind \${req.query.kind}\`);
         res.end();
@@ -226,13 +227,14 @@ describe('fix use-structured-logger', () => {
     try {
       const result = fixAll(Analyzer.load(dir), { rules: ['unstructured-log'], dryRun: true });
       assert.deepEqual(result.failed, []);
-      assert.equal(result.applied.length, 3);
+      assert.equal(result.applied.length, 4);
       assert.deepEqual(result.remaining.filter((f) => f.rule === 'unstructured-log'), []);
       assert.equal([...result.changes.values()].find((c) => c.after.includes('express'))?.after, ts`
         import express from 'express';
         import { logger } from './observability';
         export const app = express();
         app.get('/a/:id', (req, res) => {
+          logger.info({ id: req.params.id }, 'loading');
           logger.warn({ id: req.params.id }, 'loaded items');
           logger.error({ kind: req.query.kind }, 'unknown kind');
           res.end();
@@ -240,6 +242,23 @@ describe('fix use-structured-logger', () => {
       `);
     } finally {
       removeProject(dir);
+    }
+    // the next call takes the removed one's place (same line, column and message): still fixed
+    const dir2 = writeProject(parseAnnotated(ts`
+      import express from 'express';
+      export const app = express();
+      app.get('/a/:id', (req, res) => {
+        console.log();
+        console.log('loading', req.params.id);
+        res.end();
+      });
+    `).files);
+    try {
+      const result = fixAll(Analyzer.load(dir2), { rules: ['unstructured-log'], dryRun: true });
+      assert.equal(result.applied.length, 2);
+      assert.deepEqual(result.remaining.filter((f) => f.rule === 'unstructured-log'), []);
+    } finally {
+      removeProject(dir2);
     }
   });
 
