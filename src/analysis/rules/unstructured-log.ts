@@ -58,8 +58,8 @@ import type { Computed } from '../analyze';
 import type { Linker } from '../link';
 
 const LOGGER_FILE = /^(logger|logging|log|logs|logger\.service|log\.service)$/i;
-/** Startup lines (`listening on ${PORT}`, `${config.host}:${config.port}`): configuration, not event data. */
-const CONFIG_PART = /^(process\.env\.\w+|[A-Z][A-Z0-9_]*|([\w$]+\.)*(port|host|hostname|address|addr|url|baseUrl|env|environment|mode|version|nodeEnv|NODE_ENV)|([\w$]+\.)*[A-Z][A-Z0-9_]*)$/;
+/** Startup lines (`listening on ${PORT}`, `${config.host}:${config.port}`, Nest's `${await app.getUrl()}`): configuration, not event data. */
+const CONFIG_PART = /^(?:await\s+)?(process\.env\.\w+|[A-Z][A-Z0-9_]*|([\w$]+\.)*(port|host|hostname|address|addr|url|baseUrl|env|environment|mode|version|nodeEnv|NODE_ENV)|([\w$]+\.)*[A-Z][A-Z0-9_]*|([\w$]+\.)*(getUrl|address)\(\))$/;
 const LEVEL_NAMES = new Set([...LOG_METHODS, 'write', 'print', 'emit', 'output']);
 
 export default defineRule({

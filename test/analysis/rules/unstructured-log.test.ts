@@ -165,6 +165,17 @@ describe('rule unstructured-log', () => {
           logger.info('server started at ' + env.baseUrl);
         });
       `,
+      // Nest's start-up line with the server URL (quickstart-azure-containers)
+      ts`
+        import { Logger } from '@nestjs/common';
+        import { NestFactory } from '@nestjs/core';
+        import { AppModule } from './app.module';
+        const logger = new Logger('NestApplication');
+        NestFactory.create(AppModule).then(async (app) => {
+          await app.listen(3000);
+          logger.log(\`Listening on \${await app.getUrl()}\`);
+        });
+      `,
       // a utility that no server code imports, importing no framework
       ts`
         //- /src/util/report.ts
