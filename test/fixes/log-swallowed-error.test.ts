@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { ts } from '../helpers/annotated';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseAnnotated, removeProject, ts, writeProject } from '../helpers/annotated';
+import { runCli } from '../helpers/cli';
 import { checkFix, runFix } from '../helpers/fixes';
-import { removeProject } from '../helpers/annotated';
 import { notApplicableReason, runFixedCode } from '../helpers/run-fixed';
 
 describe('fix log-swallowed-error', () => {
@@ -171,6 +173,34 @@ describe('fix log-swallowed-error', () => {
       assert.match(String(err.stack), /disk unavailable/);
     } finally {
       removeProject(run.dir);
+    }
+  });
+
+  it('telltale fix --rule swallowed-error --diff: prints the diff, writes the files, nothing left to fix', async () => {
+    const dir = writeProject(parseAnnotated(ts`
+      //- /src/sync.ts
+      export async function sync(push: () => Promise<void>) {
+        try { await push(); } catch {}
+        await push().catch(() => null);
+      }
+      //- /package.json
+      { "name": "svc" }
+    `).files);
+    try {
+      const r = await runCli(['fix', dir, '--rule', 'swallowed-error', '--diff']);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /\+  try \{ await push\(\); \} catch \(err\) \{ logger\.error\(\{ err \}, 'push failed'\); \}/);
+      assert.match(r.stdout, /log-swallowed-error/);
+      const sync = fs.readFileSync(path.join(dir, 'src/sync.ts'), 'utf8');
+      assert.match(sync, /^import \{ logger \} from '\.\/observability';/);
+      assert.match(sync, /\.catch\(\(err\) => \{ logger\.warn\(\{ err \}, 'push failed'\); return null; \}\)/);
+      assert.ok(fs.existsSync(path.join(dir, 'src/observability.ts')));
+      assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).dependencies.pino, '^10.4.0');
+      const again = await runCli(['fix', dir, '--rule', 'swallowed-error']);
+      assert.equal(again.code, 0);
+      assert.equal(fs.readFileSync(path.join(dir, 'src/sync.ts'), 'utf8'), sync, 'a second run changes nothing');
+    } finally {
+      removeProject(dir);
     }
   });
 });
