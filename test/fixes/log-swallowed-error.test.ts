@@ -189,7 +189,7 @@ describe('fix log-swallowed-error', () => {
     try {
       const r = await runCli(['fix', dir, '--rule', 'swallowed-error', '--diff']);
       assert.equal(r.code, 0, r.stdout + r.stderr);
-      assert.match(r.stdout, /\+  try \{ await push\(\); \} catch \(err\) \{ logger\.error\(\{ err \}, 'push failed'\); \}/);
+      assert.match(r.stdout, /\+ {2}try \{ await push\(\); \} catch \(err\) \{ logger\.error\(\{ err \}, 'push failed'\); \}/);
       assert.match(r.stdout, /log-swallowed-error/);
       const sync = fs.readFileSync(path.join(dir, 'src/sync.ts'), 'utf8');
       assert.match(sync, /^import \{ logger \} from '\.\/observability';/);
