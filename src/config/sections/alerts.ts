@@ -98,7 +98,7 @@ export const alertsSchema = {
     defaults: { type: 'boolean', description: 'Add the built-in rules: route error ratio and p95 latency, failing jobs, targets down, drifted datasets.' },
     repeatInterval: { ...duration, description: 'Re-send a still-firing alert after this long (default 4h).' },
     resolvedRetention: { ...duration, description: 'How long resolved alerts stay listed (default 1h).' },
-    codeUrl: { type: 'string', description: 'Link to the code in notifications: {path} (absolute), {file} (relative), {line}, {column}. Default "vscode://file/{path}:{line}:{column}".' },
+    codeUrl: { type: 'string', description: 'Link to the code in notifications: {path} (absolute, without the leading /), {file} (relative), {line}, {column}. Default "vscode://file/{path}:{line}:{column}".' },
     rules: { type: 'array', items: ruleSchema },
     notifiers: { type: 'array', items: notifierSchema, description: 'Default: [{ "type": "vscode" }].' },
   },

@@ -128,7 +128,7 @@ export class Dispatcher {
       for (const a of firing) {
         if (!wants(a) || q.outstanding.has(a.fingerprint)) continue;
         const s = q.sent.get(a.fingerprint);
-        if (!s || s.status !== 'firing' || at - s.at >= repeat) due.push(a);
+        if (!s || s.status !== 'firing' || at - s.at >= repeat) due.push({ ...a }); // a snapshot: the live one changes
       }
       const firingNow = new Set(firing.map((a) => a.fingerprint));
       for (const a of resolved) {

@@ -50,11 +50,14 @@ export interface EvaluationResult {
   batches: number;
 }
 
-/** Fills the code-link template: {path} absolute, {file} as in the inventory, {line}, {column}. */
+/**
+ * Fills the code-link template: {path} absolute without its leading slash (`vscode://file/{path}`
+ * works for /home/… and c:/… alike), {file} as in the inventory, {line}, {column}.
+ */
 export function renderCodeUrl(template: string, code: CodeLink, root: string | undefined): string {
   const abs = root ? path.resolve(root, code.file) : code.file;
   return template
-    .replace(/\{path\}/g, encodeURI(abs.split(path.sep).join('/')))
+    .replace(/\{path\}/g, encodeURI(abs.split(path.sep).join('/').replace(/^\/+/, '')))
     .replace(/\{file\}/g, encodeURI(code.file))
     .replace(/\{line\}/g, String(code.line))
     .replace(/\{column\}/g, String(code.column ?? 1));
@@ -156,7 +159,7 @@ export class AlertEngine {
         this.options.logger?.info({ rule: t.alert.rule, labels: t.alert.labels, value: t.alert.value }, `alert ${t.to}: ${t.alert.annotations.summary ?? t.alert.rule}`);
       }
     }
-    const changed = result.transitions.filter((t) => t.to !== 'inactive').map((t) => t.alert);
+    const changed = result.transitions.filter((t) => t.to !== 'inactive').map((t) => ({ ...t.alert }));
     if (result.transitions.length && this.options.broadcast) {
       this.options.broadcast({
         type: 'alert', seq: ++this.seq, at, alerts: changed, notify: false,
