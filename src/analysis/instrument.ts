@@ -153,7 +153,7 @@ export class Instrumentation {
         if (found) return;
         // a helper in the project: recordRequest(req, res), this.metrics.track(...)
         const callee = n.expression;
-        if (ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee)) {
+        if ((ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee)) && this.mayReachProjectCode(callee, file)) {
           for (const { fn: g, file: gf } of this.linker.functionsOf(callee, file)) {
             if (g === fn) continue;
             const d = this.ofFunction(g, gf, depth + 1);
@@ -171,6 +171,26 @@ export class Instrumentation {
       if (name && /^(Span|Traced?|Trace|OtelMethodCounter|OtelInstanceCounter|Timed|Counted|Metric|Histogram|Measure|Instrument(ed)?|WithSpan)$/.test(name)) found ??= `@${name} decorator`;
     }
     return found;
+  }
+
+  /**
+   * A cheap syntactic test before resolving a callee: calls on globals (console, Math, JSON…), on
+   * untyped parameters (req, res, next) and on package imports (axios, express) can never reach a
+   * project function, and they are most calls in a handler.
+   */
+  private mayReachProjectCode(callee: ts.Expression, file: ProjectFile): boolean {
+    let root: ts.Expression = callee;
+    while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root) || ts.isCallExpression(root) || ts.isParenthesizedExpression(root) || ts.isNonNullExpression(root)) root = root.expression;
+    if (root.kind === ts.SyntaxKind.ThisKeyword || root.kind === ts.SyntaxKind.SuperKeyword || ts.isNewExpression(root)) return true;
+    if (!ts.isIdentifier(root)) return false;
+    const decl = file.values.declarationOf(root);
+    if (!decl) return false;
+    if (ts.isParameter(decl)) return !!decl.type;
+    if (ts.isImportSpecifier(decl) || ts.isImportClause(decl) || ts.isNamespaceImport(decl) || ts.isVariableDeclaration(decl) || ts.isBindingElement(decl)) {
+      const v = file.values.valueOfDeclaration(decl);
+      if (v.k === 'module' && !v.module.startsWith('.') && !this.linker.resolveModuleFile(v.module, v.from)) return false;
+    }
+    return true;
   }
 
   /** Does this one call record a metric or start a span? */
