@@ -108,7 +108,7 @@ export function metricsServerEdits(ctx: FixContext, file: ProjectFile): FileEdit
     const provided = ctx.module.provide('startMetricsServer');
     let spec = path.relative(path.dirname(serverAbs), provided.abs).split(path.sep).join('/');
     if (!spec.startsWith('.')) spec = './' + spec;
-    spec = spec.replace(/\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/, '') + (usesJsExtensions(file) ? '.js' : '');
+    spec = spec.replace(/\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/, '') + (ctx.module.jsExtensions() ? '.js' : '');
     const cjs = /\.cjs$/.test(serverAbs) || (!/\.[cm]?tsx?$/.test(serverAbs) && style.module === 'cjs');
     const name = provided.exportName;
     const text = [
@@ -123,16 +123,12 @@ export function metricsServerEdits(ctx: FixContext, file: ProjectFile): FileEdit
     ].join('\n');
     edits.push({ file: serverAbs, start: 0, end: 0, newText: restyle(text, { ...style, indent: '  ', eol: '\n' }), create: true });
   }
-  const spec = relativeSpecifier(file, serverAbs);
+  const spec = relativeSpecifier(file, serverAbs, ctx.module.jsExtensions());
   const line = style.module === 'cjs' ? `require(${quote(spec, style)});` : `import ${quote(spec, style)};`;
   if (file.sf.text.includes(`'${spec}'`) || file.sf.text.includes(`"${spec}"`)) return edits;
   const at = importInsertionPoint(file.sf);
   edits.push({ file: file.abs, start: at, end: at, newText: (at === 0 ? '' : style.eol) + restyle(line, style) + (at === 0 ? style.eol : '') });
   return edits;
-}
-
-function usesJsExtensions(file: ProjectFile): boolean {
-  return [...file.importedModules].some((m) => m.startsWith('.') && /\.(m|c)?js$/.test(m));
 }
 
 export default defineFix({

@@ -88,11 +88,15 @@ export function ensureNamedImport(file: ProjectFile, spec: string, names: string
   return [{ file: file.abs, start: at, end: at, newText: (at === 0 ? '' : style.eol) + restyle(stmt, style) + (at === 0 ? style.eol : '') }];
 }
 
-/** The specifier to import `target` from `from` (relative, extension as the file's own imports do it). */
-export function relativeSpecifier(from: ProjectFile, targetAbs: string): string {
+/**
+ * The specifier to import `target` from `from` (relative, extension as the file's own imports do
+ * it; a file without relative imports follows `projectJsExt`, the project's convention).
+ */
+export function relativeSpecifier(from: ProjectFile, targetAbs: string, projectJsExt = false): string {
   let rel = path.relative(path.dirname(from.abs), targetAbs).split(path.sep).join('/');
   if (!rel.startsWith('.')) rel = './' + rel;
-  const usesJsExt = [...from.importedModules].some((m) => m.startsWith('.') && /\.(m|c)?js$/.test(m));
+  const relative = [...from.importedModules].filter((m) => m.startsWith('.'));
+  const usesJsExt = relative.length ? relative.some((m) => /\.(m|c)?js$/.test(m)) : projectJsExt;
   const withoutExt = rel.replace(/\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/, '');
   if (usesJsExt) return withoutExt + (/\.m[jt]s$/.test(targetAbs) ? '.mjs' : /\.c[jt]s$/.test(targetAbs) ? '.cjs' : '.js');
   return withoutExt;

@@ -54,6 +54,19 @@ export class ObservabilityModule {
 
   get path(): string { return this.moduleAbs; }
 
+  private jsExt?: boolean;
+  /** Do the project's relative imports carry `.js` extensions (ESM with node16/nodenext resolution)? */
+  jsExtensions(): boolean {
+    if (this.jsExt === undefined) {
+      let js = 0, bare = 0;
+      for (const f of this.analyzer.project.files.values()) {
+        for (const m of f.importedModules) if (m.startsWith('.')) { if (/\.(m|c)?js$/.test(m)) js++; else bare++; }
+      }
+      this.jsExt = js > bare || (js === 0 && bare === 0 && this.nodeNextResolution());
+    }
+    return this.jsExt;
+  }
+
   /**
    * Makes export `name` exist (the project's own definition, else a module section) without
    * importing it anywhere; returns where it is, for a file a fix creates itself.
@@ -79,11 +92,11 @@ export class ObservabilityModule {
     const provided = this.existing(name);
     if (provided) {
       if (provided.abs === from.abs) return provided.exportName;
-      this.addImport(from, relativeSpecifier(from, provided.abs), provided.exportName, style);
+      this.addImport(from, relativeSpecifier(from, provided.abs, this.jsExtensions()), provided.exportName, style);
       return provided.exportName;
     }
     this.want(name);
-    if (from.abs !== this.moduleAbs) this.addImport(from, relativeSpecifier(from, this.moduleAbs), name, style);
+    if (from.abs !== this.moduleAbs) this.addImport(from, relativeSpecifier(from, this.moduleAbs, this.jsExtensions()), name, style);
     return name;
   }
 
@@ -183,10 +196,10 @@ export class ObservabilityModule {
     for (const n of ordered) for (const [pkg, ids] of Object.entries(SECTIONS[n].imports)) byPkg.set(pkg, [...(byPkg.get(pkg) ?? []), ...ids]);
     for (const [pkg, ids] of byPkg) edits.push(...ensureNamedImport(file, pkg, ids, style));
     for (const [local, p] of this.moduleImports) {
-      if (p.exportName === local) edits.push(...ensureNamedImport(file, relativeSpecifier(file, p.abs), local, style));
+      if (p.exportName === local) edits.push(...ensureNamedImport(file, relativeSpecifier(file, p.abs, this.jsExtensions()), local, style));
       else {
         const binding = style.module === 'cjs' ? `${p.exportName}: ${local}` : `${p.exportName} as ${local}`;
-        const line = style.module === 'cjs' ? `const { ${binding} } = require('${relativeSpecifier(file, p.abs)}');` : `import { ${binding} } from '${relativeSpecifier(file, p.abs)}';`;
+        const line = style.module === 'cjs' ? `const { ${binding} } = require('${relativeSpecifier(file, p.abs, this.jsExtensions())}');` : `import { ${binding} } from '${relativeSpecifier(file, p.abs, this.jsExtensions())}';`;
         edits.push({ file: file.abs, start: 0, end: 0, newText: restyle(line, style) + style.eol });
       }
     }
@@ -194,6 +207,17 @@ export class ObservabilityModule {
     const sep = file.sf.text.endsWith('\n') ? '\n' : '\n\n';
     edits.push({ file: file.abs, start: end, end, newText: sep + ordered.map((n) => restyle(toModuleStyle(renderSection(SECTIONS[n], { typescript, serviceName }), style), style)).join('\n\n') + '\n' });
     return mergeSameOffset(edits);
+  }
+
+  /** Does the tsconfig.json nearest the module ask for node16/nodenext resolution (extensions required)? */
+  private nodeNextResolution(): boolean {
+    for (let dir = path.dirname(this.moduleAbs); ; dir = path.dirname(dir)) {
+      try {
+        const text = fs.readFileSync(path.join(dir, 'tsconfig.json'), 'utf8');
+        return /"(module|moduleResolution)"\s*:\s*"node(16|next)"/i.test(text);
+      } catch { /* no tsconfig here */ }
+      if (dir === path.dirname(dir) || !dir.startsWith(this.analyzer.root)) return false;
+    }
   }
 
   /** The specifier the (new) module file uses to import `abs`. */
