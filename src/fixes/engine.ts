@@ -59,7 +59,9 @@ export function preferredFixes(finding: Finding, findings: Finding[], analyzer: 
   const details = analyzer.details();
   const route = details.routes.find((r) => r.entry.file === finding.file && r.entry.line === finding.line && r.entry.column === finding.column);
   const app = route?.app?.node;
-  const siblings = app ? details.routes.filter((r) => r.app?.node === app && r.entry.coverage === 'none').length : 0;
+  // NestJS routes have no app object in the inventory: the project's Nest routes share the bootstrap
+  const siblings = app ? details.routes.filter((r) => r.app?.node === app && r.entry.coverage === 'none').length
+    : route?.entry.framework === 'nest' ? details.routes.filter((r) => r.entry.framework === 'nest' && r.entry.coverage === 'none').length : 0;
   const appWide = list.find((f) => f.id === 'add-app-metrics');
   return siblings >= 2 && appWide ? [appWide, ...list.filter((f) => f !== appWide)] : list;
 }

@@ -126,3 +126,27 @@ for (const { fw, fixes, spans } of APPS) {
     });
   });
 }
+
+/** The per-route fixes on the same apps: the code they write type-checks with the real types. */
+describe('per-route fixes on real Koa, Hono and NestJS apps type-check', function () {
+  this.timeout(60_000);
+  for (const fw of ['koa', 'hono', 'nest']) {
+    it(`${fw}: add-route-metrics and add-route-span on every route, then tsc --noEmit`, async () => {
+      fs.mkdirSync(TMP, { recursive: true });
+      const dir = fs.mkdtempSync(path.join(TMP, `fix-${fw}-route-`));
+      try {
+        fs.cpSync(path.join(ROOT, 'test/fixtures/fix-apps', fw), dir, { recursive: true });
+        // metrics on the routes of one file, spans on the others
+        const routes = fw === 'nest' ? 'src/users.controller.ts' : 'src/routes/users.ts';
+        const metrics = await runCli(['fix', routes, '--fix', 'add-route-metrics'], { cwd: dir });
+        assert.match(metrics.stdout, /add-route-metrics/, metrics.stdout);
+        const spans = await runCli(['fix', dir, '--fix', 'add-route-span']);
+        assert.match(spans.stdout, /add-route-span/, spans.stdout);
+        const r = spawnSync(process.execPath, [TSC, '-p', path.join(dir, 'tsconfig.json')], { encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stdout + r.stderr);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
