@@ -60,8 +60,12 @@ export class Linker {
     if (top && top !== deps) for (const d of deps) top.add(d);
   }
 
+  /** Bumped by every invalidation: caches kept outside the linker compare it to know they are stale. */
+  generation = 0;
+
   /** Forgets every memo that read one of these files (an edited or removed file's old version). */
   invalidate(files: ReadonlySet<ProjectFile>): void {
+    this.generation++;
     for (const f of files) {
       for (const k of this.readers.get(f) ?? []) {
         if (this.memo.delete(k as Value)) continue;

@@ -43,12 +43,14 @@ export interface LogCall extends LoggerMatch {
 const LOGGER_NAME = /^_?(logger|log|LOGGER|LOG|Logger)$|[a-z]Logger$|^logger[A-Z_]/;
 const REQUEST_LOG_OWNER = /^(req|request|reply|res|fastify|app|server|instance|ctx)$/;
 
-const logCallMemo = new WeakMap<Linker, Map<ts.CallExpression, LogCall | null>>();
+const logCallMemo = new WeakMap<Linker, { generation: number; calls: Map<ts.CallExpression, LogCall | null> }>();
 
 /** Is `call` a log call? Cheap syntactic checks first; the linker only for plausible receivers. Memoized per linker (several rules ask). */
 export function matchLogCall(call: ts.CallExpression, file: ProjectFile, linker: Linker): LogCall | undefined {
-  let memo = logCallMemo.get(linker);
-  if (!memo) logCallMemo.set(linker, (memo = new Map()));
+  let entry = logCallMemo.get(linker);
+  // The linker outlives edits; what it resolved before an edit may be stale now.
+  if (!entry || entry.generation !== linker.generation) logCallMemo.set(linker, (entry = { generation: linker.generation, calls: new Map() }));
+  const memo = entry.calls;
   const hit = memo.get(call);
   if (hit !== undefined) return hit ?? undefined;
   const r = computeLogCall(call, file, linker);
