@@ -186,7 +186,7 @@ export class ObservabilityModule {
         importLines.push(style.module === 'cjs' ? `const { ${binding} } = require('${spec}');` : `import { ${binding} } from '${spec}';`);
       }
       const body = ordered.map((n) => toModuleStyle(renderSection(SECTIONS[n], { typescript, serviceName }), style)).join('\n\n');
-      const text = `${MODULE_HEADER}\n${importLines.join('\n')}\n\n${body}\n`;
+      const text = `${MODULE_HEADER}\n${importLines.length ? importLines.join('\n') + '\n' : ''}\n${body}\n`;
       return [{ file: this.moduleAbs, start: 0, end: 0, newText: text, create: true }];
     }
     const file = this.moduleFile;
