@@ -1,4 +1,8 @@
-import { ts } from '../helpers/annotated';
+import assert from 'node:assert/strict';
+import { Analyzer } from '../../src/analysis/analyze';
+import { runRules } from '../../src/analysis/findings';
+import { preferredFixes } from '../../src/fixes/engine';
+import { parseAnnotated, removeProject, ts, writeProject } from '../helpers/annotated';
 import { checkFix, checkFixNotApplicable } from '../helpers/fixes';
 
 describe('fix add-app-metrics', () => {
@@ -358,4 +362,35 @@ describe('fix add-app-metrics', () => {
       list() { return []; }
     }
   `));
+  it('fix all prefers the app-wide interceptor for a NestJS project with several uninstrumented routes', () => {
+    const { files } = parseAnnotated(ts`
+      //- /src/main.ts
+      import { NestFactory } from '@nestjs/core';
+      import { AppModule } from './app.module';
+      const app = await NestFactory.create(AppModule);
+      //- /src/app.module.ts
+      import { Module } from '@nestjs/common';
+      import { OrdersController } from './orders.controller';
+      @Module({ controllers: [OrdersController] })
+      export class AppModule {}
+      //- /src/orders.controller.ts
+      import { Controller, Get, Post } from '@nestjs/common';
+      @Controller('orders')
+      export class OrdersController {
+        @Get()
+        list() { return []; }
+        @Post()
+        create() { return {}; }
+      }
+    `);
+    const dir = writeProject(files);
+    try {
+      const analyzer = Analyzer.load(dir);
+      const findings = runRules(analyzer).findings.filter((f) => f.rule === 'uninstrumented-route');
+      assert.equal(findings.length, 2);
+      assert.equal(preferredFixes(findings[0], findings, analyzer)[0].id, 'add-app-metrics');
+    } finally {
+      removeProject(dir);
+    }
+  });
 });
