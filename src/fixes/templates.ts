@@ -452,3 +452,115 @@ export const MODULE_HEADER = `/**
  * Observability for this service: Prometheus metrics (prom-client), structured logs (pino) and
  * traces (@opentelemetry/api). Written by Telltale's fixes, which reuse what is here: edit freely.
  */`;
+
+/** A VS Code snippet (snippets/typescript.json). `where` says what the body is: top-level declarations or statements. */
+export interface Snippet { name: string; prefix: string; description: string; where: 'module' | 'statement'; body: string[] }
+
+/**
+ * The editor snippets: the same conventions as the fixes (snake_case, `_total`, `_seconds`, bounded
+ * labels, route templates as labels, the guide's job metrics, trace ids in logs).
+ */
+export const SNIPPETS: Snippet[] = [
+  {
+    name: 'prom-client Counter', prefix: 'tt-counter', where: 'module',
+    description: "A prom-client Counter named <thing>_total with bounded labels (import { Counter } from 'prom-client')",
+    body: [
+      'export const ${1:ordersCreated}Total = new Counter({',
+      "  name: '${2:orders_created}_total',",
+      "  help: '${3:Orders created}',",
+      "  labelNames: ['${4:status}'] as const,",
+      '});',
+    ],
+  },
+  {
+    name: 'prom-client Histogram (seconds)', prefix: 'tt-histogram', where: 'module',
+    description: "A prom-client Histogram of durations in seconds, <thing>_duration_seconds (import { Histogram } from 'prom-client')",
+    body: [
+      'export const ${1:checkout}DurationSeconds = new Histogram({',
+      "  name: '${2:checkout}_duration_seconds',",
+      "  help: '${3:Checkout duration in seconds}',",
+      "  labelNames: ['${4:step}'] as const,",
+      `  buckets: ${LATENCY_BUCKETS},`,
+      '});',
+    ],
+  },
+  {
+    name: 'prom-client Gauge', prefix: 'tt-gauge', where: 'module',
+    description: "A prom-client Gauge for a current value, e.g. a queue depth (import { Gauge } from 'prom-client')",
+    body: [
+      'export const ${1:queueDepth} = new Gauge({',
+      "  name: '${2:queue_depth}',",
+      "  help: '${3:Jobs waiting in the queue}',",
+      "  labelNames: ['${4:queue}'] as const,",
+      '});',
+    ],
+  },
+  {
+    name: 'Route timer (RED)', prefix: 'tt-route-timer', where: 'statement',
+    description: 'Times this request with http_request_duration_seconds, labelled by method, route template and status code',
+    body: [
+      "const stopTimer = ${1:httpRequestDuration}.startTimer({ method: req.method, route: '${2:/orders/:id}' });",
+      'res.once(\'finish\', () => stopTimer({ status_code: String(res.statusCode) }));',
+      '$0',
+    ],
+  },
+  {
+    name: 'Job wrapper (runs, duration, rows)', prefix: 'tt-job', where: 'module',
+    description: 'Runs a batch job with job_runs_total{job,status}, job_duration_seconds{job} and rows_processed_total{job}',
+    body: [
+      'export async function ${1:runNightlyExport}(): Promise<void> {',
+      "  const job = '${2:nightly_export}';",
+      '  const stopTimer = jobDurationSeconds.startTimer({ job });',
+      '  try {',
+      '    const rows = await ${3:exportRows}();',
+      '    rowsProcessedTotal.inc({ job }, rows);',
+      "    jobRunsTotal.inc({ job, status: 'ok' });",
+      '  } catch (err) {',
+      "    jobRunsTotal.inc({ job, status: 'error' });",
+      '    throw err;',
+      '  } finally {',
+      '    stopTimer();',
+      '  }',
+      '}',
+    ],
+  },
+  {
+    name: 'OpenTelemetry span with error recording', prefix: 'tt-span', where: 'statement',
+    description: "An active span that records exceptions and ends on every path (import { SpanStatusCode } from '@opentelemetry/api')",
+    body: [
+      "await tracer.startActiveSpan('${1:operation}', async (span) => {",
+      '  try {',
+      '    $0',
+      '  } catch (err) {',
+      '    span.recordException(err as Error);',
+      '    span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });',
+      '    throw err;',
+      '  } finally {',
+      '    span.end();',
+      '  }',
+      '});',
+    ],
+  },
+  {
+    name: 'pino logger with trace context', prefix: 'tt-logger', where: 'module',
+    description: "A pino logger whose lines carry trace_id and span_id of the active span (import { pino } from 'pino'; import { trace } from '@opentelemetry/api')",
+    body: [
+      'export const ${1:logger} = pino({',
+      "  level: process.env.LOG_LEVEL ?? '${2:info}',",
+      '  mixin() {',
+      '    const span = trace.getActiveSpan();',
+      '    if (!span) return {};',
+      '    const { traceId, spanId } = span.spanContext();',
+      '    return { trace_id: traceId, span_id: spanId };',
+      '  },',
+      '});',
+    ],
+  },
+];
+
+/** snippets/typescript.json, as VS Code reads it. */
+export function renderSnippets(): string {
+  const out: Record<string, { prefix: string; description: string; body: string[] }> = {};
+  for (const s of SNIPPETS) out[s.name] = { prefix: s.prefix, description: s.description, body: s.body };
+  return JSON.stringify(out, null, 2) + '\n';
+}
