@@ -14,7 +14,7 @@ export interface RulesOutput { yaml: string; groups: number; rules: number }
 interface Rule { record?: string; alert?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> }
 
 const ROUTE_LABELS = ['route', 'path', 'handler', 'endpoint'];
-const METHOD_LABELS = ['method', 'http_method'];
+const METHOD_LABELS = ['method', 'http_method', 'verb'];
 const STATUS_LABELS = ['status_code', 'status', 'code', 'http_status'];
 
 function pick(labels: string[], candidates: string[]): string | undefined {

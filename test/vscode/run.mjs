@@ -382,7 +382,7 @@ async function runTests() {
   await page.goto(workbenchUrl(ws, { tests: true }));
   const code = await Promise.race([done, new Promise((r) => setTimeout(() => r('timeout'), opt.timeout * 1000))]);
   timings.tests = Date.now() - tTest;
-  await shot(page, 'test-run').catch(() => {});
+  await page.screenshot({ path: path.join(RUN, 'test-run.png') }).catch(() => {});
   await ctx.close();
   allLog.end();
   let results = null;
