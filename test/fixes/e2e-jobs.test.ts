@@ -1,7 +1,7 @@
 /**
  * Proof on a real job process: copy the node-cron worker fixture (no HTTP app), run `telltale fix`,
  * type-check it with the real node-cron, prom-client, pino and OpenTelemetry types, run it with a
- * real OpenTelemetry SDK preloaded, and check its metrics endpoint (the fix's startMetricsServer):
+ * real OpenTelemetry SDK preloaded, and check its metrics endpoint (the metrics-server module the fix adds):
  * successful and failing runs in job_runs_total{status}, job_duration_seconds, rows_processed_total
  * from the returned array, promtool-valid exposition, one JSON log line per run carrying trace_id.
  */
@@ -46,12 +46,13 @@ describe('telltale fix on a real node-cron worker', function () {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('wraps the inline handler in runJob and the referenced one in instrumentJob, and starts one metrics server', () => {
+  it('wraps the inline handler in runJob and the referenced one in instrumentJob, and imports the metrics server once', () => {
     const src = fs.readFileSync(path.join(dir, 'src/worker.ts'), 'utf8');
     assert.match(src, /return runJob\('sync-orders', async \(\) => \{/);
     assert.match(src, /\}, \{ countRows: true \}\);/);
     assert.match(src, /cron\.schedule\('\* \* \* \* \* \*', instrumentJob\('pruneCache', pruneCache\)\);/);
-    assert.equal(src.match(/startMetricsServer\(\);/g)?.length, 1);
+    assert.equal(src.match(/^import '\.\/metrics-server';$/gm)?.length, 1, src);
+    assert.match(fs.readFileSync(path.join(dir, 'src/metrics-server.ts'), 'utf8'), /^startMetricsServer\(\);$/m);
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
     for (const dep of ['prom-client', 'pino', '@opentelemetry/api']) assert.ok(pkg.dependencies[dep], dep);
     assert.ok(!('node:http' in pkg.dependencies));
