@@ -180,10 +180,15 @@ export class ObservabilityModule {
         const list = [...ids].sort().join(', ');
         return style.module === 'cjs' ? `const { ${list} } = require('${pkg}');` : `import { ${list} } from '${pkg}';`;
       });
+      const bySpec = new Map<string, string[]>();
       for (const [local, p] of this.moduleImports) {
         const spec = this.specifierFromModule(p.abs);
         const binding = p.exportName === local ? local : style.module === 'cjs' ? `${p.exportName}: ${local}` : `${p.exportName} as ${local}`;
-        importLines.push(style.module === 'cjs' ? `const { ${binding} } = require('${spec}');` : `import { ${binding} } from '${spec}';`);
+        bySpec.set(spec, [...(bySpec.get(spec) ?? []), binding]);
+      }
+      for (const [spec, bindings] of bySpec) {
+        const list = bindings.join(', ');
+        importLines.push(style.module === 'cjs' ? `const { ${list} } = require('${spec}');` : `import { ${list} } from '${spec}';`);
       }
       const body = ordered.map((n) => toModuleStyle(renderSection(SECTIONS[n], { typescript, serviceName }), style)).join('\n\n');
       const text = `${MODULE_HEADER}\n${importLines.length ? importLines.join('\n') + '\n' : ''}\n${body}\n`;
