@@ -224,7 +224,7 @@ function compileRule(r: AlertRuleConfig, key: string, builtin: boolean): AlertRu
     for (const [i, w] of windows.entries()) {
       // A factor above 1/(1-objective) can never be reached: the bad ratio cannot exceed 1.
       if (w.factor * (1 - r.objective) > 1) {
-        throw new AlertsConfigError(`${key}.windows[${i}].burnRate`, `${w.factor}× a ${(1 - r.objective) * 100}% error budget is over 100% errors; this alert could never fire`);
+        throw new AlertsConfigError(`${key}.windows[${i}].burnRate`, `${w.factor}× a ${+((1 - r.objective) * 100).toPrecision(6)}% error budget is over 100% errors; this alert could never fire`);
       }
     }
     rule = { ...base, kind, sli, objective: r.objective, latencyThreshold: r.latencyThreshold, aggregate: r.aggregate ?? false, windows, minRequests };
