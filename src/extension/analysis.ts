@@ -30,6 +30,10 @@ export class Analysis implements vscode.Disposable {
   /** Fires with the files whose diagnostics were replaced. */
   readonly onDidUpdateDiagnostics = this.updated.event;
   private inventoryCache?: Promise<Inventory | undefined>;
+  /** The last inventory read: the views keep showing it while a rescan runs. */
+  private lastInventory?: Inventory;
+  /** The `telltale` key of each package.json, to rescan only when it changes. */
+  private readonly packageConfig = new Map<string, string>();
   private rulesCache?: Promise<RuleInfo[]>;
   settings: EditorSettings = readSettings();
   summary?: InventorySummary;
@@ -84,8 +88,10 @@ export class Analysis implements vscode.Disposable {
       if (this.state === 'ready') void this.client.request('remove', { file: uri.fsPath }).catch(() => undefined);
     }));
     const configWatcher = vscode.workspace.createFileSystemWatcher('**/{telltale.config.json,package.json,tsconfig.json}');
-    const rescan = (uri: vscode.Uri) => {
+    const rescan = async (uri: vscode.Uri) => {
       if (/[\\/]node_modules[\\/]/.test(uri.fsPath) || this.state === 'scanning') return;
+      // a fix adding a dependency to package.json changes nothing the analysis reads
+      if (uri.fsPath.endsWith('package.json') && !(await this.packageConfigChanged(uri))) return;
       this.log.info(`${vscode.workspace.asRelativePath(uri)} changed: rescanning`);
       void this.scan({ quiet: true });
     };
@@ -99,6 +105,14 @@ export class Analysis implements vscode.Disposable {
       if (reread) void this.scan({ quiet: true });
       else if (JSON.stringify(before.config) !== JSON.stringify(this.settings.config)) void this.configure();
     }));
+  }
+
+  private async packageConfigChanged(uri: vscode.Uri): Promise<boolean> {
+    let key = '';
+    try { key = JSON.stringify((JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri))) as { telltale?: unknown }).telltale ?? null); } catch { key = 'unreadable'; }
+    const before = this.packageConfig.get(uri.fsPath);
+    this.packageConfig.set(uri.fsPath, key);
+    return before === undefined ? key !== 'null' : before !== key;
   }
 
   private tracks(doc: vscode.TextDocument): boolean {
@@ -195,6 +209,8 @@ export class Analysis implements vscode.Disposable {
 
   cancelScan(): void { this.scanSource?.cancel(); }
 
+  debug(message: string): void { this.log.debug(message); }
+
   get isScanning(): boolean { return !!this.scanning; }
 
   /** Waits for a running scan, or scans when none ever ran. */
@@ -240,8 +256,8 @@ export class Analysis implements vscode.Disposable {
   }
 
   inventory(): Promise<Inventory | undefined> {
-    if (this.state !== 'ready') return Promise.resolve(undefined);
-    this.inventoryCache ??= this.client.request('inventory', {}).catch((err) => {
+    if (this.state !== 'ready') return Promise.resolve(this.state === 'scanning' ? this.lastInventory : undefined);
+    this.inventoryCache ??= this.client.request('inventory', {}).then((inv) => (this.lastInventory = inv), (err) => {
       if (!(err instanceof WorkerCancelled)) this.log.showError('reading the inventory failed', err);
       this.inventoryCache = undefined;
       return undefined;

@@ -18,6 +18,8 @@ export class TelltaleCodeLenses implements vscode.CodeLensProvider, vscode.Dispo
   constructor(private readonly analysis: Analysis, private readonly runtime: Runtime) {
     this.subs = [
       analysis.onDidChangeInventory(() => this.emitter.fire()),
+      // lines move as the user edits: re-place the lenses with each analysed version
+      analysis.onDidUpdateDiagnostics(() => this.emitter.fire()),
       runtime.onDidUpdate(() => this.emitter.fire()),
       runtime.onDidChangeStatus(() => this.emitter.fire()),
       vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('telltale.codeLens')) this.emitter.fire(); }),
@@ -57,6 +59,7 @@ export class TelltaleCodeLenses implements vscode.CodeLensProvider, vscode.Dispo
         lenses.push(new vscode.CodeLens(range, { title: 'not instrumented · Instrument', command: 'telltale.instrument', arguments: [{ file: j.file, line: j.line, column: j.column, kind: 'job' }], tooltip: `Job ${j.name} (${j.kind}) records no runs, failures or durations` }));
       }
     }
+    this.analysis.debug(`code lenses of ${rel}: ${lenses.map((l) => `${l.range.start.line + 1} ${l.command?.title}`).join('; ') || 'none'}`);
     return lenses;
   }
 

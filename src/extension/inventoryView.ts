@@ -53,8 +53,8 @@ export class InventoryTree implements vscode.TreeDataProvider<InventoryNode>, vs
 
   async getChildren(node?: InventoryNode): Promise<InventoryNode[]> {
     if (!node) {
-      if (this.analysis.state === 'scanning' || this.analysis.state === 'idle') return [{ kind: 'message', text: this.analysis.state === 'scanning' ? 'Scanning…' : 'Not scanned yet' }];
       const inv = await this.analysis.inventory();
+      if (!inv && (this.analysis.state === 'scanning' || this.analysis.state === 'idle')) return [{ kind: 'message', text: this.analysis.state === 'scanning' ? 'Scanning…' : 'Not scanned yet' }];
       if (!inv) return [{ kind: 'message', text: this.analysis.state === 'cancelled' ? 'Scan cancelled — run Telltale: Scan Workspace' : 'No inventory' }];
       const out: InventoryNode[] = [];
       if (inv.routes.length) out.push({ kind: 'section', section: 'routes', label: 'Routes', total: inv.routes.length, covered: inv.routes.filter((r) => r.coverage !== 'none').length });
