@@ -58,7 +58,6 @@ describe('fix use-route-template-label', () => {
      * traces (@opentelemetry/api). Written by Telltale's fixes, which reuse what is here: edit freely.
      */
 
-
     /**
      * The Express route template a request matched ('/api/users/:id'), or 'unmatched'. Express resets
      * req.baseUrl when an error leaves a router, so then the mount prefix is recovered from the URL.
