@@ -25,7 +25,7 @@ export default defineRule({
   category: 'coverage',
   severity: 'warning',
   description: 'Background job with no metrics or spans',
-  fixes: ['add-job-instrumentation'],
+  fixes: ['add-job-instrumentation', 'add-metrics-endpoint'],
   check(ctx) {
     for (const j of ctx.analysis.jobs) {
       if (j.entry.coverage !== 'none') continue;
