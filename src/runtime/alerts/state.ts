@@ -55,7 +55,7 @@ export function renderAnnotations(rule: AlertRule, labels: Labels, sample: Alert
   const out: Record<string, string> = {};
   if (rule.kind === 'threshold') {
     out.summary = rule.view === 'target.down'
-      ? `${subject} is down`
+      ? `Target ${subject} is down`
       : `${rule.view} of ${subject} is ${value} (${rule.op} ${formatValue(rule, rule.threshold)})`;
     out.description = `${rule.name}: ${rule.view} ${rule.op} ${rule.threshold}${rule.windowMs ? ` over ${formatDuration(rule.windowMs)}` : ''}${rule.forMs ? ` for ${formatDuration(rule.forMs)}` : ''}.${sample.note ? ` ${sample.note}.` : ''}`;
   } else {

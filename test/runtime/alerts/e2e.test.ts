@@ -10,12 +10,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import type { CliIO } from '../../../src/cli/io';
+import { main } from '../../../src/cli/main';
 import type { AlertEvent, AlertsResponse } from '../../../src/protocol/alerts';
 import type { Inventory } from '../../../src/protocol/inventory';
 import { startRuntime, type RuntimeHandle } from '../../../src/runtime/main';
 import { sendTraffic, startExpressApp, type FixtureApp } from '../../fixtures/runtime/express-app';
 import { getJson, readEvents, silentLogger, tmpDir } from '../helpers';
-import { startReceiver } from './helpers';
+import { closedPort, startReceiver } from './helpers';
 
 const inventory: Inventory = {
   root: '/repo',
@@ -95,6 +97,7 @@ describe('alerts end to end: a real app, the runtime, a webhook receiver and VS 
       },
     });
     await rt.round();
+    assert.equal((await getJson(`${rt.url}/api/alerts`)).status, 401, 'the token is required');
     const before = await alerts();
     assert.equal(before.enabled, true);
     assert.deepEqual(before.rules.map((r) => [r.name, r.kind, r.health]), [['RouteFailing', 'threshold', 'unknown'], ['ShopAvailability', 'slo', 'unknown']]);
@@ -273,5 +276,50 @@ describe('alerts end to end: a real Alertmanager (Debian prometheus-alertmanager
     assert.equal((resolved.body as { alerts: { labels: Record<string, string> }[] }).alerts[0].labels.alertname, 'RouteFailing');
     const active = await (await fetch(`${amUrl}/api/v2/alerts?active=true&silenced=false&inhibited=false`)).json() as AmAlert[];
     assert.equal(active.filter((a) => a.labels.alertname === 'RouteFailing' && a.status.state === 'active').length, 0);
+  });
+});
+
+describe('alerts end to end: `telltale runtime` with an alerts section runs the evaluation loop', function () {
+  this.timeout(60_000);
+  it('a target that is down fires TargetDown on its own (real timers, config file → CLI → runtime) and reaches the webhook', async () => {
+    const dir = tmpDir('tt-alert-loop-');
+    const hook = await startReceiver();
+    const down = await closedPort();
+    let stop!: () => void;
+    let out = '', err = '';
+    const io: CliIO = {
+      cwd: dir, env: { XDG_RUNTIME_DIR: dir }, interrupted: new Promise<void>((r) => (stop = r)),
+      stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) },
+    };
+    fs.mkdirSync(path.join(dir, '.git'));
+    fs.writeFileSync(path.join(dir, 'telltale.config.json'), JSON.stringify({
+      runtime: { scrapeInterval: '500ms', scrapeTimeout: '400ms', targets: [{ url: `http://127.0.0.1:${down}/metrics`, name: 'gone' }], log: { level: 'silent' } },
+      // The built-in TargetDown waits 1m; this one (same name, so it replaces it) fires at once.
+      alerts: { interval: '500ms', defaults: true, rules: [{ name: 'TargetDown', view: 'target.down', severity: 'critical' }], notifiers: [{ type: 'webhook', name: 'hook', url: `${hook.url}/loop` }] },
+    }));
+    const running = main(['runtime', '--json'], io);
+    try {
+      const line = await until('the JSON line', 15_000, async () => (out.includes('\n') ? out.split('\n')[0] : undefined));
+      const { url, tokenFile } = JSON.parse(line) as { url: string; tokenFile: string };
+      const token = fs.readFileSync(tokenFile, 'utf8').trim();
+      const firing = await until('TargetDown firing', 15_000, async () => {
+        const b = (await getJson<AlertsResponse>(`${url}/api/alerts`, token)).body;
+        return b.firing.find((a) => a.rule === 'TargetDown');
+      });
+      assert.deepEqual(firing.labels, { alertname: 'TargetDown', severity: 'critical', target: 'gone' });
+      assert.equal(firing.annotations.summary, 'Target gone is down');
+      assert.match(firing.annotations.description, /connection refused/);
+      const body = (await getJson<AlertsResponse>(`${url}/api/alerts`, token)).body;
+      assert.deepEqual(body.rules.map((r) => `${r.name}${r.builtin ? '*' : ''}`), ['TargetDown', 'RouteHighErrorRatio*', 'RouteSlowP95*', 'JobRunsFailing*', 'DatasetDrifted*']);
+      assert.equal(body.intervalSeconds, 0.5);
+      const [got] = await hook.waitFor(1, 15_000);
+      assert.equal(got.url, '/loop');
+      assert.deepEqual((got.body as { alerts: { labels: Record<string, string> }[] }).alerts.map((a) => a.labels.target), ['gone']);
+    } finally {
+      stop();
+      assert.equal(await running, 0, err);
+      await hook.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
