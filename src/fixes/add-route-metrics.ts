@@ -35,6 +35,7 @@ export default defineFix({
     const stop = freshName(shape.fn, file.sf, 'stopTimer');
     const method = route.entry.method === 'ANY' ? `${req}.method` : quote(route.entry.method, style);
     const labels = `{ method: ${method}, route: ${quote(route.entry.path, style)} }`;
+    const withStatus = `{ method: ${method}, route: ${quote(route.entry.path, style)}, status_code }`;
     // the Node response: Koa's ctx.res, Fastify's reply.raw (Koa and Fastify answer thrown errors on it too)
     const raw = fw === 'express' ? res : fw === 'fastify' ? `${res}.raw` : `${req}.res`;
     const lines = [
@@ -42,7 +43,7 @@ export default defineFix({
       `${raw}.once('finish', () => {`,
       `  const status_code = String(${fw === 'koa' ? raw : res}.statusCode);`,
       `  ${stop}({ status_code });`,
-      `  ${total}.inc({ ...${labels}, status_code });`,
+      `  ${total}.inc(${withStatus});`,
       `});`,
     ];
     return [...ensured.edits, ...insertAtBodyStart(file, shape.fn, lines, style)];
@@ -60,6 +61,7 @@ function honoEdits(ctx: FixContext): FileEdit[] | undefined {
   const total = ctx.module.use('httpRequestsTotal', file, style);
   const method = route.entry.method === 'ANY' ? 'c.req.method' : quote(route.entry.method, style);
   const labels = `{ method: ${method}, route: ${quote(route.entry.path, style)} }`;
+  const withStatus = `{ method: ${method}, route: ${quote(route.entry.path, style)}, status_code }`;
   const lines = [
     `async (c, next) => {`,
     `  const stopTimer = ${duration}.startTimer(${labels});`,
@@ -69,7 +71,7 @@ function honoEdits(ctx: FixContext): FileEdit[] | undefined {
     `    status_code = String(c.res.status);`,
     `  } finally {`,
     `    stopTimer({ status_code });`,
-    `    ${total}.inc({ ...${labels}, status_code });`,
+    `    ${total}.inc(${withStatus});`,
     `  }`,
     `}`,
   ];
