@@ -311,11 +311,17 @@ class StandaloneHost implements Host {
 }
 
 /**
- * Records "update to paint" as a User Timing measure (`telltale:update-to-paint`): from the arrival of
+ * Records "update to paint" as a User Timing measure (`telltale:update-to-paint`), and the script part
+ * of it (`telltale:update-script`): from the arrival of
  * an update to the first task after the next frame, i.e. after the browser painted the new numbers.
  * Marks are cleared as they are made, so the timeline buffer stays empty.
  */
 export function markPaint(started: number): void {
+  // Queued after the app's render microtask: the script part (parse, view-model, DOM writes).
+  queueMicrotask(() => {
+    performance.measure('telltale:update-script', { start: started, end: performance.now() });
+    performance.clearMeasures('telltale:update-script');
+  });
   requestAnimationFrame(() => {
     const ch = new MessageChannel();
     ch.port1.onmessage = () => {

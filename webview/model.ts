@@ -36,7 +36,8 @@ export function formatSeconds(s: number | null | undefined): string {
   if (s < 0.001) return `${Math.round(s * 1e6)} µs`;
   if (s < 0.01) return `${(s * 1000).toFixed(1)} ms`;
   if (s < 1) return `${Math.round(s * 1000)} ms`;
-  if (s < 120) return `${s.toFixed(2)} s`;
+  if (s < 10) return `${s.toFixed(2)} s`;
+  if (s < 120) return `${s.toFixed(1)} s`;
   return `${(s / 60).toFixed(1)} min`;
 }
 

@@ -270,10 +270,10 @@ describe('dashboard in Chromium against a real runtime', function () {
       const api = await (await fetch(`${rt.url}/api/jobs`, { headers: { authorization: `Bearer ${rt.token}` } })).json() as JobsResponse;
       const j = api.jobs.find((x) => x.job === 'nightly-import')!;
       const nightly = await page.locator('tr[data-job=nightly-import]').innerText();
-      assert.ok(nightly.includes(`${formatCount(j.ok)} / ${formatCount(j.error)}`), `window runs in ${nightly}`);
+      assert.ok(nightly.includes(`${formatCount(Math.round(j.ok))} / ${formatCount(Math.round(j.error))}`), `window runs in ${nightly}`);
       assert.ok(nightly.includes(`${formatCount(j.okTotal)} / ${formatCount(j.errorTotal)}`), 'all-time runs');
       assert.ok(nightly.includes(formatSeconds(j.p95Duration)), 'p95');
-      assert.ok(nightly.includes(formatCount(j.rowsProcessed)) && j.rowsProcessed! >= 120, 'rows processed in the window');
+      assert.ok(nightly.includes(formatCount(Math.round(j.rowsProcessed!))) && j.rowsProcessed! >= 120, 'rows processed in the window');
       assert.equal(j.okTotal, 2);
       assert.match(nightly, /src\/jobs\/nightly\.ts:7/);
       assert.match(nightly, /node-cron · 0 3 \* \* \*/);
@@ -372,7 +372,15 @@ describe('dashboard in Chromium against a real runtime', function () {
   });
 
   describe('live updates and screenshots', () => {
+    let live: FixtureApp | undefined;
+    after(async () => { await live?.close(); });
+
     it('updates the table from the event stream while traffic flows; screenshots of every view', async function () {
+      const app = live = await startExpressApp(); // a clean app: the README's pictures show no test oddities
+      await sendTraffic(app.url, 1);
+      app.runJob('nightly-import', true, 1, 1);
+      app.runJob('send-reports', true, 1, 1);
+      app.runJob('send-reports', false, 0, 1);
       const rt = await runtime({ config: { scrapeInterval: 1, window: '10s', jobWindow: '10m' }, targets: [{ url: app.metricsUrl, name: 'shop' }], inventory: fixtureInventory(), drift: csvDriftProvider() });
       const stopAt = Date.now() + 9000;
       let sent = 0;
@@ -383,8 +391,9 @@ describe('dashboard in Chromium against a real runtime', function () {
           await new Promise((r) => setTimeout(r, 150));
         }
       })();
-      app.runJob('nightly-import', true, 5400, 3.2);
       const page = await open(rt);
+      await new Promise((r) => setTimeout(r, 1500));
+      app.runJob('nightly-import', true, 5400, 3.2);
       await tab(page, 'routes');
       await page.waitForSelector('tr[data-key="GET /users/:id"] td[data-col=rate]');
       const seen = new Set<string>();
@@ -400,8 +409,10 @@ describe('dashboard in Chromium against a real runtime', function () {
       const outDir = process.env.TELLTALE_SCREENSHOTS ? path.join(ROOT, 'docs/screenshots') : path.join(ROOT, 'test/.tmp/screenshots');
       fs.mkdirSync(outDir, { recursive: true });
       const shots: string[] = [];
+      const dismiss = async (p: Page) => { for (const b of await p.$$('[data-notice] button')) await b.click(); };
       for (const v of ['overview', 'routes', 'jobs', 'drift', 'alerts']) {
         await tab(page, v);
+        await dismiss(page);
         await page.waitForTimeout(300);
         const file = path.join(outDir, `dashboard-${v}.png`);
         await page.screenshot({ path: file, fullPage: true });
@@ -412,6 +423,7 @@ describe('dashboard in Chromium against a real runtime', function () {
       await dark.waitForSelector('tr[data-key="GET /users/:id"]');
       await dark.click('tr[data-key="POST /orders"] td.route');
       await dark.waitForTimeout(800);
+      await dismiss(dark);
       const darkFile = path.join(outDir, 'dashboard-routes-dark.png');
       await dark.screenshot({ path: darkFile, fullPage: true });
       shots.push(darkFile);

@@ -42,10 +42,12 @@ export class JobsView implements View {
             el('td', { class: 'route' }, j.name, el('span', { class: 'job-meta' }, [j.kind, j.schedule].filter(Boolean).join(' · '))),
             el('td', {}, j.lastRun ? formatAgo(j.lastRun, now) : j.status === 'uninstrumented' ? '—' : `none in ${win}`),
             el('td', { class: j.lastStatus && j.status === 'failing' ? 'bad' : undefined }, j.lastStatus ?? '—'),
-            el('td', { class: `num${j.error ? ' bad' : ''}` }, j.ok === null ? '—' : `${formatCount(j.ok)} / ${formatCount(j.error)}`),
+            // increase() over a window is extrapolated (1.05 runs): people count whole runs
+            el('td', { class: `num${j.error ? ' bad' : ''}`, attrs: { title: j.ok === null ? undefined : `${j.ok} / ${j.error} (extrapolated over the window)` } },
+              j.ok === null ? '—' : `${formatCount(Math.round(j.ok))} / ${formatCount(Math.round(j.error ?? 0))}`),
             el('td', { class: 'num' }, j.okTotal === null ? '—' : `${formatCount(j.okTotal)} / ${formatCount(j.errorTotal)}`),
             el('td', { class: 'num' }, formatSeconds(j.p95)),
-            el('td', { class: 'num' }, formatCount(j.rows)),
+            el('td', { class: 'num' }, formatCount(j.rows === null ? null : Math.round(j.rows))),
             el('td', {}, j.lastSuccess ? formatAgo(j.lastSuccess, now) : j.status === 'uninstrumented' ? '—' : `none in ${win}`),
             el('td', { class: 'code' }, j.code ? codeButton(ctx, j.code) : el('span', { class: 'muted' }, 'not in inventory'),
               j.status === 'uninstrumented' && j.code ? button('Instrument', () => ctx.host.runFix('add-job-metrics', j.code!.file, j.code!.line, j.code!.column), { appearance: 'secondary', name: 'instrument' }) : null));

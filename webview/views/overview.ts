@@ -6,9 +6,9 @@ import { badge } from '../components/badge';
 import { notice } from '../components/notice';
 import type { View, ViewContext } from '../context';
 import { el, replaceChildren } from '../dom';
-import { buildJobRows, buildRouteRows, coverageByFramework, formatAgo, formatCount, formatPercent, formatRate, formatSeconds } from '../model';
+import { buildJobRows, buildRouteRows, coverageByFramework, formatAgo, formatCount, formatPercent, formatRate, formatSeconds, sortRoutes } from '../model';
 import { alertsEmpty } from './alerts';
-import { pageConditions } from './common';
+import { codeButton, pageConditions } from './common';
 
 export class OverviewView implements View {
   readonly element = el('div', { class: 'view view-overview', attrs: { 'data-view-body': 'overview' } });
@@ -48,6 +48,17 @@ export class OverviewView implements View {
         el('td', { class: 'num' }, formatCount(t.series)),
         el('td', { class: 'error-text' }, t.lastError ? `${t.lastError.kind}: ${t.lastError.message}` : '')))));
 
+    const busiest = sortRoutes(measured.filter((r) => (r.requests ?? 0) > 0), { key: 'rate', dir: 'desc' }).slice(0, 5);
+    const busiestTable = busiest.length === 0 ? null : el('table', { class: 'grid', attrs: { 'aria-label': 'Busiest routes' } },
+      el('thead', {}, el('tr', {}, ...['Method', 'Route', 'Req/s', 'Error %', 'p95', 'Code'].map((h) => el('th', { class: /Req|Error|p95/.test(h) ? 'num' : undefined, attrs: { scope: 'col' } }, h)))),
+      el('tbody', {}, ...busiest.map((r) => el('tr', { attrs: { 'data-busiest': r.key } },
+        el('td', { class: 'method' }, r.method),
+        el('td', { class: 'route' }, r.route),
+        el('td', { class: 'num' }, formatRate(r.rate)),
+        el('td', { class: `num${r.errorRatio !== null && r.errorRatio >= 0.05 ? ' bad' : ''}` }, formatPercent(r.errorRatio)),
+        el('td', { class: 'num' }, formatSeconds(r.p95)),
+        el('td', { class: 'code' }, r.code ? codeButton(ctx, r.code) : '')))));
+
     const coverage = coverageByFramework(d.inventory);
     const uninstrumented = routes.filter((r) => !r.instrumented).length;
     const coverageBlock = coverage.length === 0 ? null : el('table', { class: 'grid', attrs: { 'aria-label': 'Inventory coverage' } },
@@ -61,6 +72,8 @@ export class OverviewView implements View {
     replaceChildren(this.element,
       cards,
       ...pageConditions(ctx, ['no-targets', 'target-down', 'waiting', 'no-route-metrics']),
+      busiestTable ? el('h2', {}, 'Busiest routes') : null,
+      busiestTable,
       el('h2', {}, 'Targets'),
       targetTable ?? (d.health?.source === 'prometheus' ? el('p', { class: 'muted' }, 'The views come from a Prometheus server; the runtime scrapes nothing itself.') : el('p', { class: 'muted' }, 'No targets yet (see above).')),
       el('h2', {}, 'Inventory coverage'),

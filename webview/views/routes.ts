@@ -31,6 +31,11 @@ const COLUMNS: { key: RouteSortKey | null; label: string; num?: boolean; title?:
 ];
 
 const SPARK_POINTS = 30;
+/** Row height in px (media/dashboard.css `table.routes tbody tr`), for the scroll window. */
+const ROW_PX = 32;
+/** Up to this many rows are all rendered; more are windowed. */
+const WINDOW_ALL = 150;
+const WINDOW_MARGIN = 15;
 
 interface RowEls {
   tr: HTMLTableRowElement;
@@ -57,8 +62,15 @@ export class RoutesView implements View {
   private readonly tbody = el('tbody');
   private readonly emptyRow = el('tr', { class: 'empty-row' }, el('td', { attrs: { colspan: COLUMNS.length } }));
   private readonly rows = new Map<string, RowEls>();
+  /** The rendered rows' keys, in order (spacers excluded). */
   private order: string[] = [];
+  /** Every shown (filtered, sorted) row, rendered or not. */
+  private shown: RouteRow[] = [];
   private current = new Map<string, RouteRow>();
+  private readonly wrap = el('div', { class: 'table-wrap routes-wrap' });
+  private readonly topSpacer = el('tr', { class: 'spacer', attrs: { 'aria-hidden': 'true' } }, el('td', { attrs: { colspan: COLUMNS.length } }));
+  private readonly bottomSpacer = el('tr', { class: 'spacer', attrs: { 'aria-hidden': 'true' } }, el('td', { attrs: { colspan: COLUMNS.length } }));
+  private scrollQueued = false;
   private filter?: TextField;
   private ctx?: ViewContext;
   private readonly detailEl = el('section', { class: 'detail', attrs: { 'aria-label': 'Selected route' } });
@@ -86,10 +98,17 @@ export class RoutesView implements View {
       headRow.appendChild(th);
     }
     this.tbody.addEventListener('keydown', (ev) => this.onKey(ev));
+    this.wrap.appendChild(el('table', { class: 'grid routes', attrs: { 'aria-label': 'Routes', 'aria-rowcount': 0 } }, el('thead', {}, headRow), this.tbody));
+    // Scrolling a long table renders the rows that come into view (on the next frame).
+    this.wrap.addEventListener('scroll', () => {
+      if (this.scrollQueued) return;
+      this.scrollQueued = true;
+      requestAnimationFrame(() => { this.scrollQueued = false; if (this.ctx) this.renderRows(this.ctx); });
+    }, { passive: true });
     replaceChildren(this.element,
       this.conditionsEl,
       el('div', { class: 'toolbar' }, this.filter.element, this.countEl),
-      el('div', { class: 'table-wrap' }, el('table', { class: 'grid routes', attrs: { 'aria-label': 'Routes' } }, el('thead', {}, headRow), this.tbody)),
+      this.wrap,
       this.detailEl,
     );
   }
@@ -116,23 +135,55 @@ export class RoutesView implements View {
     }
 
     for (const key of [...this.rows.keys()]) if (!this.current.has(key)) { this.rows.delete(key); }
+    this.shown = shown;
+    this.renderRows(ctx);
+    this.updateDetail(ctx);
+  }
+
+  /**
+   * Renders the rows in view. Up to WINDOW_ALL rows are all in the DOM; beyond that only the rows
+   * within the scrolled window (plus a margin) are, between two spacer rows of the right height,
+   * so a thousand live routes cost what forty do. Rows have a fixed height (ROW_PX, in the CSS).
+   */
+  private renderRows(ctx: ViewContext): void {
+    const shown = this.shown;
+    const n = shown.length;
+    let start = 0, end = n;
+    if (n > WINDOW_ALL) {
+      const view = Math.max(this.wrap.clientHeight, 600);
+      start = Math.max(0, Math.floor(this.wrap.scrollTop / ROW_PX) - WINDOW_MARGIN);
+      end = Math.min(n, start + Math.ceil(view / ROW_PX) + 2 * WINDOW_MARGIN);
+    }
     const trs: HTMLTableRowElement[] = [];
-    for (const r of shown) {
+    const keys: string[] = [];
+    for (let i = start; i < end; i++) {
+      const r = shown[i];
       let row = this.rows.get(r.key);
       if (!row) { row = this.createRow(r); this.rows.set(r.key, row); }
       this.fillRow(row, r, ctx);
       trs.push(row.tr);
+      keys.push(r.key);
     }
-    const keys = shown.map((r) => r.key);
-    if (keys.length === 0) {
-      setText(this.emptyRow.firstChild!, all.length ? `No route matches “${ctx.state.routeFilter}”.` : 'No routes yet: the runtime has not seen any route metrics, and the inventory lists none.');
+    const table = this.tbody.parentElement;
+    if (table && table.getAttribute('aria-rowcount') !== String(n + 1)) table.setAttribute('aria-rowcount', String(n + 1));
+    if (n === 0) {
+      setText(this.emptyRow.firstChild!, this.current.size ? `No route matches “${ctx.state.routeFilter}”.` : 'No routes yet: the runtime has not seen any route metrics, and the inventory lists none.');
       if (this.tbody.firstChild !== this.emptyRow || this.tbody.childNodes.length !== 1) this.tbody.replaceChildren(this.emptyRow);
       this.order = [];
-    } else if (keys.length !== this.order.length || keys.some((k, i) => k !== this.order[i])) {
-      this.tbody.replaceChildren(...trs);
-      this.order = keys;
+      return;
     }
-    this.updateDetail(ctx);
+    const topPx = `${start * ROW_PX}px`, bottomPx = `${(n - end) * ROW_PX}px`;
+    if (this.topSpacer.style.height !== topPx) this.topSpacer.style.height = topPx;
+    if (this.bottomSpacer.style.height !== bottomPx) this.bottomSpacer.style.height = bottomPx;
+    const spacers = n > WINDOW_ALL;
+    if (keys.length !== this.order.length || keys.some((k, i) => k !== this.order[i]) || (this.topSpacer.isConnected !== spacers) || this.tbody.firstChild === this.emptyRow) {
+      // Focus survives the move when the focused row stays rendered.
+      const focused = document.activeElement instanceof HTMLTableRowElement && this.tbody.contains(document.activeElement) ? document.activeElement : undefined;
+      this.tbody.replaceChildren(...(spacers ? [this.topSpacer, ...trs, this.bottomSpacer] : trs));
+      this.order = keys;
+      if (focused?.isConnected) focused.focus({ preventScroll: true });
+    }
+    trs.forEach((tr, i) => { const v = String(start + i + 2); if (tr.getAttribute('aria-rowindex') !== v) tr.setAttribute('aria-rowindex', v); });
   }
 
   private createRow(r: RouteRow): RowEls {
@@ -197,10 +248,28 @@ export class RoutesView implements View {
     const tr = (ev.target as HTMLElement).closest('tr');
     if (!tr || tr.parentElement !== this.tbody) return;
     const key = tr.getAttribute('data-key');
-    if ((ev.key === 'Enter' || ev.key === ' ') && key) { ev.preventDefault(); this.activate(key); return; }
-    const move = ev.key === 'ArrowDown' ? tr.nextElementSibling : ev.key === 'ArrowUp' ? tr.previousElementSibling
-      : ev.key === 'Home' ? this.tbody.firstElementChild : ev.key === 'End' ? this.tbody.lastElementChild : undefined;
-    if (move instanceof HTMLElement) { ev.preventDefault(); move.focus(); }
+    if (!key) return;
+    if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); this.activate(key); return; }
+    const i = this.shown.findIndex((r) => r.key === key);
+    const page = Math.max(1, Math.floor(this.wrap.clientHeight / ROW_PX) - 1);
+    const target = ev.key === 'ArrowDown' ? i + 1 : ev.key === 'ArrowUp' ? i - 1 : ev.key === 'PageDown' ? i + page : ev.key === 'PageUp' ? i - page
+      : ev.key === 'Home' ? 0 : ev.key === 'End' ? this.shown.length - 1 : undefined;
+    if (target === undefined || i < 0) return;
+    ev.preventDefault();
+    this.focusIndex(Math.max(0, Math.min(this.shown.length - 1, target)));
+  }
+
+  /** Moves the focus to the i-th shown row, scrolling it into the rendered window first. */
+  private focusIndex(i: number): void {
+    const key = this.shown[i]?.key;
+    if (!key || !this.ctx) return;
+    const top = i * ROW_PX, view = this.wrap.clientHeight;
+    if (this.shown.length > WINDOW_ALL && (top < this.wrap.scrollTop || top + ROW_PX > this.wrap.scrollTop + view)) {
+      this.wrap.scrollTop = Math.max(0, top - Math.floor(view / 2));
+      this.renderRows(this.ctx);
+    }
+    const row = this.rows.get(key);
+    row?.tr.focus();
   }
 
   private updateDetail(ctx: ViewContext): void {
