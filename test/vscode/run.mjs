@@ -357,7 +357,8 @@ async function runUi() {
       await page.keyboard.press('Escape');
     });
   } catch {
-    await shot(page, 'ui-failure').catch(() => {});
+    await page.screenshot({ path: path.join(RUN, 'ui-failure.png') }).catch(() => {});
+    log('failure screenshot: .vscode-test/run/ui-failure.png');
   } finally {
     timings.ui = Date.now() - tUi;
     await ctx.close();
@@ -414,7 +415,7 @@ async function runVsix() {
     return installed.length === 1;
   } catch (e) {
     log('vsix FAIL', String(e.message || e).split('\n')[0]);
-    await shot(page, 'vsix-failure').catch(() => {});
+    await page.screenshot({ path: path.join(RUN, 'vsix-failure.png') }).catch(() => {});
     return false;
   } finally {
     await ctx.close();
