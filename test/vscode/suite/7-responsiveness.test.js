@@ -43,4 +43,18 @@ describe('a 2,000-file scan', () => {
     assert.ok(max < 100, `slowest command took ${max.toFixed(1)} ms`);
     assert.ok(a.analysis.summary.routes > 100, 'routes of big/ in the inventory');
   });
+
+  it('a scan can be cancelled (the worker is stopped) and the next one starts afresh', async function () {
+    this.timeout(300000);
+    const scanning = vscode.commands.executeCommand('telltale.scanWorkspace');
+    await waitFor(() => a.analysis.isScanning, 'the scan started', 10000);
+    await sleep(300);
+    a.analysis.cancelScan();
+    assert.strictEqual(await scanning, undefined, 'a cancelled scan has no result');
+    assert.strictEqual(a.analysis.state, 'cancelled');
+    await waitFor(() => !a.client.running, 'the worker stopped', 10000);
+    const r = await vscode.commands.executeCommand('telltale.scanWorkspace');
+    assert.ok(r && r.files >= 2000, JSON.stringify(r));
+    assert.strictEqual(a.analysis.state, 'ready');
+  });
 });

@@ -54,6 +54,7 @@ async function retryCanceled(fn) {
 }
 
 async function codeActions(u, range) {
+  await vscode.workspace.openTextDocument(u); // the provider command needs the document loaded
   return retryCanceled(() => vscode.commands.executeCommand('vscode.executeCodeActionProvider', u, range, vscode.CodeActionKind.QuickFix.value, 50));
 }
 
