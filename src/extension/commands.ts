@@ -17,6 +17,8 @@ import type { Runtime } from './runtime';
 
 export interface CommandContext {
   extensionUri: vscode.Uri;
+  /** Where the extension may write (the workspace storage). */
+  storage: vscode.Uri;
   analysis: Analysis;
   client: WorkerClient;
   runtime: Runtime;
@@ -176,7 +178,16 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
       const root = rootOrThrow();
       const target = await pickTarget(arg, 'Export SARIF', 'telltale.sarif', { SARIF: ['sarif', 'json'] });
       if (!target) return undefined;
-      const r = await runCli(c.extensionUri, ['scan', '--format', 'sarif', '--output', target.fsPath, '--fail-on', 'none'], root.fsPath);
+      // the CLI gets the config the editor uses (settings and files.exclude included; the file wins)
+      const args = ['scan', '--format', 'sarif', '--output', target.fsPath, '--fail-on', 'none'];
+      if (await analysis.ready()) {
+        const config = await client.request('config', {});
+        fs.mkdirSync(c.storage.fsPath, { recursive: true });
+        const file = path.join(c.storage.fsPath, 'telltale.config.json');
+        fs.writeFileSync(file, JSON.stringify(config, null, 2));
+        args.push('--config', file);
+      }
+      const r = await runCli(c.extensionUri, args, root.fsPath);
       if (r.code !== 0) throw new Error(r.stderr.trim().split('\n').slice(-2).join(' ') || `telltale scan exited with ${r.code}`);
       const results = (JSON.parse(fs.readFileSync(target.fsPath, 'utf8')) as { runs?: Array<{ results?: unknown[] }> }).runs?.[0]?.results?.length ?? 0;
       log.info(`SARIF: ${results} results written to ${target.fsPath}`);

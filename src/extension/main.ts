@@ -48,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): TelltaleApi {
     runFix: async (fix, file, line) => { await vscode.commands.executeCommand('telltale.runFix', fix, file, line); },
     startRuntime: async () => { await vscode.commands.executeCommand('telltale.startRuntime'); },
   }, log);
-  commands = registerCommands({ extensionUri: context.extensionUri, analysis, client, runtime, tree, dashboard, log });
+  commands = registerCommands({ extensionUri: context.extensionUri, storage: context.storageUri ?? context.globalStorageUri, analysis, client, runtime, tree, dashboard, log });
   const updateBadge = () => {
     const s = analysis.summary;
     const missing = s ? s.routes - s.routesInstrumented + s.jobs - s.jobsInstrumented : 0;

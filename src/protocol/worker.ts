@@ -91,6 +91,8 @@ export interface WorkerMethods {
   /** Prometheus recording and alerting rules (YAML) for the RED and job metrics of the inventory. */
   prometheusRules: { params: { service?: string }; result: { yaml: string; groups: number; rules: number } };
   rules: { params: Record<string, never>; result: RuleInfo[] };
+  /** The config in effect (telltale.config.json over settings, files.exclude added), for the CLI. */
+  config: { params: Record<string, never>; result: Record<string, unknown> };
   ping: { params: Record<string, never>; result: { pid: number; uptimeMs: number } };
 }
 

@@ -106,6 +106,7 @@ export class WorkerService {
       case 'inventory': return this.requireAnalyzer().inventory() as never;
       case 'prometheusRules': return prometheusRules(this.requireAnalyzer().inventory(), (params as { service?: string }).service) as never;
       case 'rules': return RULES.map((r) => ({ id: r.id, description: r.description, severity: r.severity, category: r.category, docs: docsUrl(r.id), fixes: r.fixes ?? [] })) as never;
+      case 'config': return JSON.parse(JSON.stringify(this.config)) as never;
       case 'ping': return { pid: process.pid, uptimeMs: Math.round(process.uptime() * 1000) } as never;
       default: throw new Error(`unknown method ${String(method)}`);
     }
