@@ -294,7 +294,7 @@ class StandaloneHost implements Host {
   runFix(fix: DashboardFixId, file: string, line: number): void {
     this.listener?.onNotice({
       level: 'info',
-      message: `Instrumenting edits your code, so it runs in VS Code: open this workspace with the Telltale extension and use Instrument (fix ${fix}) there, or the quick fix at ${file}:${line}.`,
+      message: `Instrumenting edits your code, so the page does not do it: run  npx telltale fix ${file} --fix ${fix} --diff  in the project (it reports what it changed at ${file}:${line}), or use Instrument in VS Code.`,
     });
   }
 

@@ -30,7 +30,7 @@ export type RuntimeStatus =
   | { state: 'error'; message: string };
 
 /** The fixes the dashboard can ask for (ids of src/fixes). */
-export type DashboardFixId = 'add-route-metrics' | 'add-job-metrics';
+export type DashboardFixId = 'add-route-metrics' | 'add-job-instrumentation';
 
 /** webview → host. */
 export type WebviewMessage =

@@ -242,7 +242,7 @@ describe('dashboard in Chromium against a real runtime', function () {
       assert.equal(await page.locator('.detail h2').innerText(), keys[1].replace(' ', ' '));
       // Instrument on an uninstrumented route: standalone explains where fixes run
       await page.click('tr[data-key="DELETE /admin/cache"] vscode-button[data-action=instrument]');
-      assert.match(await page.locator('[data-notice]').last().innerText(), /VS Code.*src\/admin\/router\.ts:12/s);
+      assert.match(await page.locator('[data-notice]').last().innerText(), /npx telltale fix src\/admin\/router\.ts --fix add-route-metrics --diff.*src\/admin\/router\.ts:12/s);
     });
 
     it('shows a label value like <img src=x onerror=alert(1)> as text and runs nothing', async () => {

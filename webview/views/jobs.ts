@@ -50,7 +50,7 @@ export class JobsView implements View {
             el('td', { class: 'num' }, formatCount(j.rows === null ? null : Math.round(j.rows))),
             el('td', {}, j.lastSuccess ? formatAgo(j.lastSuccess, now) : j.status === 'uninstrumented' ? '—' : `none in ${win}`),
             el('td', { class: 'code' }, j.code ? codeButton(ctx, j.code) : el('span', { class: 'muted' }, 'not in inventory'),
-              j.status === 'uninstrumented' && j.code ? button('Instrument', () => ctx.host.runFix('add-job-metrics', j.code!.file, j.code!.line, j.code!.column), { appearance: 'secondary', name: 'instrument' }) : null));
+              j.status === 'uninstrumented' && j.code ? button('Instrument', () => ctx.host.runFix('add-job-instrumentation', j.code!.file, j.code!.line, j.code!.column), { appearance: 'secondary', name: 'instrument' }) : null));
           if (j.code) {
             const code = j.code;
             tr.addEventListener('click', () => ctx.host.openFile(code.file, code.line, code.column));
