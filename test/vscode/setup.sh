@@ -13,6 +13,10 @@
 #     kerberos needs libkrb5-dev;
 #   - playwright-core, mocha and @vscode/vsce come from the project's own devDependencies.
 set -euo pipefail
+# Run through `npm run test:vscode`, the outer npm exports its own config as npm_config_* variables.
+# The inner installs would read them as their own: npm_config_user_agent names the outer Node 20, and
+# code-server's postinstall reads the Node major from it and refuses ("requires node v24").
+unset npm_config_user_agent npm_node_execpath npm_execpath
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CACHE="${TELLTALE_VSCODE_CACHE:-$REPO/.vscode-test}"
