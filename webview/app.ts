@@ -3,6 +3,7 @@
  * and the data flow — a full load when the runtime becomes reachable, then live SSE updates
  * (merged into the data and a bounded history), drift polled, everything re-rendered in place.
  */
+import type { AlertsResponse } from '../src/protocol/alerts';
 import type { ApiPath, DashboardView, DashboardViewState, InventoryResponse, RuntimeStatus } from '../src/protocol/dashboard';
 import type { Inventory } from '../src/protocol/inventory';
 import type { DriftResponse, HealthResponse, JobsResponse, RoutesResponse, RuntimeUpdateEvent, TargetsResponse } from '../src/protocol/runtime';
@@ -26,6 +27,8 @@ import { RoutesView } from './views/routes';
 const HISTORY = { capacity: 360, maxKeys: 2000, evictAfterMs: 10 * 60_000 };
 const BACKFILL_POINTS = 30;
 const DRIFT_POLL_MS = 15_000;
+/** Alerts change at the runtime's evaluation interval (seconds): poll a little faster than the default 15 s. */
+const ALERTS_POLL_MS = 5_000;
 const TICK_MS = 5_000;
 
 export class App implements HostListener {
@@ -45,6 +48,7 @@ export class App implements HostListener {
   private loadedFor = -1;
   private connection = 0;
   private driftTimer?: ReturnType<typeof setInterval>;
+  private alertsTimer: ReturnType<typeof setInterval> | undefined;
   private renderQueued = false;
   readonly ctx: ViewContext;
 
@@ -87,10 +91,13 @@ export class App implements HostListener {
         this.connection++;
         void this.loadAll();
         this.driftTimer ??= setInterval(() => void this.load('/api/drift'), DRIFT_POLL_MS);
+        this.alertsTimer ??= setInterval(() => void this.load('/api/alerts'), ALERTS_POLL_MS);
         break;
       case 'starting': case 'stopped': case 'unauthorized': case 'error':
         clearInterval(this.driftTimer);
         this.driftTimer = undefined;
+        clearInterval(this.alertsTimer);
+        this.alertsTimer = undefined;
         break;
       default: assertNever(status, 'runtime status');
     }
@@ -137,6 +144,7 @@ export class App implements HostListener {
       case '/api/routes': this.data.routes = body as RoutesResponse; this.lastAt = Math.max(this.lastAt, this.data.routes.at); break;
       case '/api/jobs': this.data.jobs = body as JobsResponse; break;
       case '/api/drift': this.data.drift = body as DriftResponse; break;
+      case '/api/alerts': this.data.alerts = body as AlertsResponse; break;
       case '/api/inventory': {
         const inv = (body as InventoryResponse).inventory;
         this.data.inventory = inv && Array.isArray(inv.routes) && Array.isArray(inv.jobs) ? inv : null;
@@ -152,7 +160,7 @@ export class App implements HostListener {
     this.loading = true;
     const conn = this.connection;
     try {
-      await Promise.all((['/api/health', '/api/targets', '/api/inventory', '/api/routes', '/api/jobs', '/api/drift'] as ApiPath[]).map((p) => this.load(p)));
+      await Promise.all((['/api/health', '/api/targets', '/api/inventory', '/api/routes', '/api/jobs', '/api/drift', '/api/alerts'] as ApiPath[]).map((p) => this.load(p)));
       if (this.data.routes) this.history.record(this.data.routes.at, routePoints(this.data.routes));
       if (this.loadedFor !== conn) {
         this.loadedFor = conn;
@@ -208,6 +216,8 @@ export class App implements HostListener {
     this.tabs.setLabel('jobs', failing ? `Jobs (${failing} failing)` : 'Jobs');
     const drifted = parseDriftDatasets(this.data.drift?.datasets).datasets.filter((d) => d.report?.datasetDrift).length;
     this.tabs.setLabel('drift', drifted ? `Drift (${drifted} drifted)` : 'Drift');
+    const firing = this.data.alerts?.firing.length ?? 0;
+    this.tabs.setLabel('alerts', firing ? `Alerts (${firing} firing)` : 'Alerts');
   }
 
   private gateSig = '';

@@ -2,6 +2,7 @@
 import type { ApiPath, DashboardViewState, RuntimeStatus } from '../src/protocol/dashboard';
 import type { Inventory } from '../src/protocol/inventory';
 import type { DriftResponse, HealthResponse, JobsResponse, RoutesResponse, TargetsResponse } from '../src/protocol/runtime';
+import type { AlertsResponse } from '../src/protocol/alerts';
 import type { RouteHistory } from './history';
 import type { Host } from './host';
 
@@ -12,6 +13,8 @@ export interface DashboardData {
   routes?: RoutesResponse;
   jobs?: JobsResponse;
   drift?: DriftResponse;
+  /** `/api/alerts`: firing, pending and recently resolved alerts with their rules. */
+  alerts?: AlertsResponse;
   /** undefined until loaded; null when the runtime has no inventory. */
   inventory?: Inventory | null;
   /** The last failure per endpoint (cleared by the next success). */

@@ -3,6 +3,7 @@
  * inventory, sorting, filtering, ordering, the page conditions (runtime down, no targets, waiting…)
  * and number formatting. No DOM here, so all of it is unit-tested in Node.
  */
+import type { AlertInstance, AlertsResponse } from '../src/protocol/alerts';
 import type { DashboardViewState, RouteSortKey } from '../src/protocol/dashboard';
 import type { ColumnChart, DatasetDriftState, DriftReport } from '../src/protocol/drift';
 import type { Coverage, Inventory } from '../src/protocol/inventory';
@@ -346,4 +347,42 @@ export function restoreViewState(raw: unknown): DashboardViewState {
   if (typeof raw.selectedRoute === 'string') s.selectedRoute = raw.selectedRoute;
   if (typeof raw.selectedDataset === 'string') s.selectedDataset = raw.selectedDataset;
   return s;
+}
+
+// ------------------------------------------------------------------------------------------ alerts
+
+export interface AlertRow {
+  fingerprint: string;
+  status: 'firing' | 'pending' | 'resolved';
+  severity: string;
+  rule: string;
+  /** What it is about: `GET /api/orders/:id`, `job nightly-rollup`, `dataset scoring`, `target api`. */
+  subject: string;
+  summary: string;
+  value: string;
+  /** When it started firing (pending: became active; resolved: resolved). */
+  since: number;
+  code?: { file: string; line: number; column?: number };
+}
+
+/** The alert lists of `/api/alerts`, firing first (critical first), then pending, then resolved (newest first). */
+export function alertRows(alerts: AlertsResponse | undefined): { firing: AlertRow[]; pending: AlertRow[]; resolved: AlertRow[] } {
+  const rank: Record<string, number> = { critical: 0, page: 1, warning: 2, ticket: 3, info: 4 };
+  const row = (a: AlertInstance): AlertRow => {
+    const l = a.labels ?? {};
+    const subject = l.route ? `${l.method ? l.method + ' ' : ''}${l.route}` : l.job ? `job ${l.job}` : l.dataset ? `dataset ${l.dataset}` : l.target ? `target ${l.target}` : '';
+    return {
+      fingerprint: a.fingerprint, status: a.status, severity: a.severity, rule: a.rule, subject,
+      summary: a.annotations?.summary ?? a.annotations?.description ?? '',
+      value: a.value === null || a.value === undefined ? '—' : Math.abs(a.value) >= 100 || Number.isInteger(a.value) ? String(Math.round(a.value * 100) / 100) : a.value.toPrecision(3),
+      since: (a.status === 'resolved' ? a.resolvedAt : a.status === 'firing' ? a.firedAt : a.activeAt) ?? a.activeAt,
+      code: a.code ? { file: a.code.file, line: a.code.line, column: a.code.column } : undefined,
+    };
+  };
+  const bySeverity = (x: AlertRow, y: AlertRow) => (rank[x.severity] ?? 9) - (rank[y.severity] ?? 9) || y.since - x.since;
+  return {
+    firing: (alerts?.firing ?? []).map(row).sort(bySeverity),
+    pending: (alerts?.pending ?? []).map(row).sort(bySeverity),
+    resolved: (alerts?.resolved ?? []).map(row).sort((x, y) => y.since - x.since),
+  };
 }

@@ -10,7 +10,7 @@ import type { ApiPath, HostMessage, WebviewMessage } from '../protocol/dashboard
 import type { Log } from './log';
 import { ApiError, type Runtime } from './runtime';
 
-const API_PATHS = new Set<ApiPath>(['/api/health', '/api/targets', '/api/routes', '/api/jobs', '/api/drift', '/api/inventory']);
+const API_PATHS = new Set<ApiPath>(['/api/health', '/api/targets', '/api/routes', '/api/jobs', '/api/drift', '/api/inventory', '/api/alerts']);
 /** CSP hash of the empty inline style the webview toolkit probes with (see webview/index.html). */
 const EMPTY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='";
 

@@ -14,7 +14,7 @@ import type { RuntimeUpdateEvent } from './runtime';
 export interface InventoryResponse { inventory: Inventory | null }
 
 /** The runtime endpoints the dashboard reads (the extension proxies only these). */
-export type ApiPath = '/api/health' | '/api/targets' | '/api/routes' | '/api/jobs' | '/api/drift' | '/api/inventory';
+export type ApiPath = '/api/health' | '/api/targets' | '/api/routes' | '/api/jobs' | '/api/drift' | '/api/inventory' | '/api/alerts';
 
 /** Query parameters the dashboard sends: `window` (a duration like `60s`) and `at` (ms since the epoch). */
 export interface ApiQuery { window?: string; at?: string }

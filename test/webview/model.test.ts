@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Inventory } from '../../src/protocol/inventory';
 import type { JobsResponse, RoutesResponse, TargetState } from '../../src/protocol/runtime';
 import {
+  alertRows,
   buildJobRows, buildRouteRows, chartSeries, conditions, coverageByFramework, datasetVerdict, filterRoutes, formatAgo, formatPercent,
   formatRate, formatScore, formatSeconds, nextSort, parseDriftDatasets, restoreViewState, sortRoutes,
 } from '../../webview/model';
@@ -200,5 +201,27 @@ describe('webview model: drift, formatting and saved state', () => {
     assert.deepEqual(restoreViewState({ view: '<script>', routeSort: { key: 'constructor', dir: 'up' }, routeFilter: 7 }),
       { view: 'overview', routeSort: { key: 'rate', dir: 'desc' }, routeFilter: '' });
     assert.deepEqual(restoreViewState('garbage'), restoreViewState(undefined));
+  });
+});
+
+describe('alert rows', () => {
+  const base = { enabled: true, intervalSeconds: 15, pending: [], resolved: [], rules: [], notifiers: [] };
+  const inst = (over: Record<string, unknown>) => ({
+    fingerprint: String(Math.random()), rule: 'RouteErrorRatio', status: 'firing', severity: 'warning',
+    labels: { alertname: 'RouteErrorRatio', route: '/api/orders/:id', method: 'GET' }, annotations: { summary: 'GET /api/orders/:id fails 12.5% of requests' },
+    value: 0.125, activeAt: 1000, firedAt: 2000, lastEvaluatedAt: 3000, code: { file: 'src/orders.ts', line: 31 }, ...over,
+  });
+
+  it('lists firing alerts critical first, with subject, value and code link', () => {
+    const rows = alertRows({ ...base, firing: [inst({}), inst({ rule: 'JobFailing', severity: 'critical', labels: { job: 'nightly-rollup' }, value: 3, code: undefined })] } as never);
+    assert.deepEqual(rows.firing.map((r) => [r.rule, r.subject, r.value]), [['JobFailing', 'job nightly-rollup', '3'], ['RouteErrorRatio', 'GET /api/orders/:id', '0.125']]);
+    assert.deepEqual(rows.firing[1].code, { file: 'src/orders.ts', line: 31, column: undefined });
+    assert.equal(rows.firing[1].since, 2000);
+  });
+
+  it('resolved alerts newest first; no response gives empty lists', () => {
+    const rows = alertRows({ ...base, firing: [], resolved: [inst({ status: 'resolved', resolvedAt: 5000, rule: 'a' }), inst({ status: 'resolved', resolvedAt: 9000, rule: 'b' })] } as never);
+    assert.deepEqual(rows.resolved.map((r) => r.rule), ['b', 'a']);
+    assert.deepEqual(alertRows(undefined), { firing: [], pending: [], resolved: [] });
   });
 });

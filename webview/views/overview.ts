@@ -7,7 +7,8 @@ import { notice } from '../components/notice';
 import type { View, ViewContext } from '../context';
 import { el, replaceChildren } from '../dom';
 import { buildJobRows, buildRouteRows, coverageByFramework, formatAgo, formatCount, formatPercent, formatRate, formatSeconds, sortRoutes } from '../model';
-import { alertsEmpty } from './alerts';
+import { alertList, alertsEmpty } from './alerts';
+import { alertRows } from '../model';
 import { codeButton, pageConditions } from './common';
 
 export class OverviewView implements View {
@@ -82,7 +83,8 @@ export class OverviewView implements View {
         : (d.inventory === undefined ? el('p', { class: 'muted' }, 'Loading the inventory…') : pageConditions(ctx, ['empty-inventory'])[0]
           ?? notice({ tone: 'info', state: 'empty-inventory', title: 'The inventory lists no routes or jobs', body: ['The analysis found no routes or jobs in this workspace.'] })),
       el('h2', {}, 'Firing alerts'),
-      alertsEmpty(),
+      !d.alerts ? el('p', { class: 'muted' }, d.errors['/api/alerts'] ? `Alerts could not be loaded: ${d.errors['/api/alerts']}` : 'Loading alerts…')
+        : d.alerts.enabled ? alertList(alertRows(d.alerts).firing, ctx, 'Nothing is firing.') : alertsEmpty(),
     );
   }
 }
