@@ -126,6 +126,7 @@ describe('dashboard in Chromium against a real runtime', function () {
       rt = await runtime({
         config: { window: '10s', jobWindow: '10m' }, targets: [{ url: app.metricsUrl, name: 'shop' }],
         now: () => clock, autoScrape: false, inventory: fixtureInventory(), drift,
+        alertsConfig: { rules: [{ name: 'RouteErrors', view: 'route.errorRatio', op: '>', threshold: 0.2, severity: 'critical' }] },
       });
       await rt.round();
       a = snapshot(await metricsText(app));
@@ -305,11 +306,22 @@ describe('dashboard in Chromium against a real runtime', function () {
       assert.match(await page.locator('table.drift-checks').innerText(), new RegExp(fail.message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     });
 
-    it('says plainly that no alert rules are configured', async () => {
+    it('lists a firing alert with its rule, route and a link to the code, on Alerts and the Overview', async () => {
+      const result = await rt.evaluateAlerts();
+      assert.deepEqual(result.errors, []);
+      assert.ok(result.transitions.length > 0, `the failing route fires the rule (the test can fail): ${JSON.stringify(result)}`);
+      await page.reload();
       await tab(page, 'alerts');
-      assert.match(await page.locator('[data-view-body=alerts] [data-state=no-alert-rules]').innerText(), /No alert rules configured/);
+      const row = page.locator('[data-view-body=alerts] tr[data-alert=RouteErrors][data-status=firing]').first();
+      await row.waitFor();
+      const text = await row.innerText();
+      assert.match(text, /critical/);
+      assert.match(text, /RouteErrors/);
+      assert.match(await row.locator('button.code-link').innerText(), /^src\/[\w/.-]+:\d+$/, 'the alert links to the route in the code');
+      assert.match(await page.locator('vscode-panel-tab[data-view=alerts]').innerText(), /Alerts \(\d+ firing\)/);
+      assert.match(await page.locator('[data-view-body=alerts] tr[data-rule=RouteErrors]').innerText(), /route\.errorRatio/);
       await tab(page, 'overview');
-      assert.match(await page.locator('[data-view-body=overview]').innerText(), /No alert rules configured/);
+      await page.locator('[data-view-body=overview] tr[data-alert=RouteErrors]').first().waitFor();
       for (const v of ['overview', 'routes', 'jobs', 'drift', 'alerts']) { await tab(page, v); await assertNotBlank(page, v); }
     });
   });
@@ -326,6 +338,8 @@ describe('dashboard in Chromium against a real runtime', function () {
       assert.match(text, /npx telltale runtime --target http:\/\/127\.0\.0\.1:3000\/metrics/);
       await tab(page, 'routes');
       await page.locator('[data-view-body=routes] [data-state=no-targets]').waitFor();
+      await tab(page, 'alerts');
+      assert.match(await page.locator('[data-view-body=alerts] [data-state=no-alert-rules]').innerText(), /No alert rules configured/);
       await page.close();
     });
 
