@@ -12,6 +12,7 @@ import * as vscode from 'vscode';
 import type { ApiPath, ApiQuery, RuntimeStatus } from '../protocol/dashboard';
 import type { Inventory } from '../protocol/inventory';
 import type { JobsResponse, RoutesResponse, RuntimeUpdateEvent } from '../protocol/runtime';
+import type { AlertEvent } from '../protocol/alerts';
 import type { Log } from './log';
 
 export class ApiError extends Error {
@@ -160,7 +161,9 @@ export class Runtime implements vscode.Disposable {
           const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
           if (!data) continue;
           try {
-            const ev = JSON.parse(data) as RuntimeUpdateEvent;
+            const parsed = JSON.parse(data) as RuntimeUpdateEvent | AlertEvent;
+            if (parsed?.type === 'alert') { this.showAlerts(parsed); continue; }
+            const ev = parsed;
             if (ev?.type !== 'update') continue;
             if (ev.routes) this.routes = ev.routes;
             if (ev.jobs) this.jobs = ev.jobs;
@@ -171,6 +174,31 @@ export class Runtime implements vscode.Disposable {
     });
     req.on('error', (e) => this.log.debug(`runtime events: ${e.message}`));
     this.events = req;
+  }
+
+  /**
+   * The runtime's `vscode` notifier: alerts that started firing (or resolved) show as one
+   * notification each (at most three per evaluation), with the code they watch one click away.
+   */
+  private showAlerts(ev: AlertEvent): void {
+    if (!ev.notify || !Array.isArray(ev.alerts)) return;
+    for (const a of ev.alerts.filter((x) => x.status === 'firing' || x.status === 'resolved').slice(0, 3)) {
+      const about = a.labels?.route ? ` on ${a.labels.method ? a.labels.method + ' ' : ''}${a.labels.route}` : a.labels?.job ? ` on job ${a.labels.job}` : '';
+      const text = `Telltale: ${a.rule}${about} ${a.status === 'firing' ? 'is firing' : 'resolved'}${a.annotations?.summary ? ` — ${a.annotations.summary}` : ''}`;
+      const actions = a.code ? ['Open Code', 'Open Dashboard'] : ['Open Dashboard'];
+      const shown = a.status === 'firing' ? vscode.window.showWarningMessage(text, ...actions) : vscode.window.showInformationMessage(text, ...actions);
+      void shown.then((choice) => {
+        if (choice === 'Open Dashboard') void vscode.commands.executeCommand('telltale.openDashboard');
+        else if (choice === 'Open Code' && a.code) {
+          const folder = vscode.workspace.workspaceFolders?.[0];
+          if (!folder) return;
+          const uri = vscode.Uri.joinPath(folder.uri, a.code.file);
+          const pos = new vscode.Position(Math.max(0, a.code.line - 1), Math.max(0, (a.code.column ?? 1) - 1));
+          void vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos) });
+        }
+      });
+    }
+    this.log.info(`runtime alerts: ${ev.firing} firing, ${ev.pending} pending`);
   }
 
   private closeEvents(): void {
