@@ -63,7 +63,7 @@ function report(label: string, dir: string): string {
     ...rows.map((r) => `| ${r[0]} | ${(r[1] as number).toFixed(0)} | ${(r[2] as number).toFixed(0)} | ${r[3]} | ${r[4]} |`),
     '',
     `- ESLint / telltale inventory: **${x(eslint.ms, inventory.ms)}** (target ≥ 3×)`,
-    `- rules on top of the inventory: **+${((scan.ms / inventory.ms - 1) * 100).toFixed(0)}%** (rules alone ${(scan.rulesMs as number).toFixed(0)} ms; target ≤ +30%)`,
+    `- rules on top of the inventory, in the same process: **+${((scan.rulesMs as number) / (scan.ms - (scan.rulesMs as number)) * 100).toFixed(0)}%** (all rules ${(scan.rulesMs as number).toFixed(0)} ms after an inventory of ${(scan.ms - (scan.rulesMs as number)).toFixed(0)} ms; target ≤ +30%); across the two processes above: +${((scan.ms / inventory.ms - 1) * 100).toFixed(0)}%`,
     `- re-analysis of one edited file in the loaded project (re-parse + every per-file rule), median of 41: **${(edit.medianEditMs as number).toFixed(1)} ms** (target ≤ 10 ms)`,
     `- then re-linking the project for the inventory-based rules (uninstrumented-route/-job) of that file: **${(edit.medianRelinkMs as number).toFixed(0)} ms** median (runs after the per-file results, off the typing path)`,
     '',
