@@ -399,13 +399,19 @@ async function runTests() {
 
 // ---------- the packaged extension installs and activates ----------
 async function runVsix() {
-  const ws = freshWorkspace('workspace-vsix');
+  // The packaged extension on the bundled example (examples/shop), as a newcomer would open it.
+  const ws = path.join(RUN, 'workspace-vsix');
+  fs.cpSync(path.join(REPO, 'examples/shop'), ws, { recursive: true });
   const { ctx, page, allLog } = await newPage('vsix');
   try {
     await page.goto(workbenchUrl(ws, { dev: false }));
     await page.waitForSelector('.monaco-workbench', { timeout: 90000 });
     await page.waitForSelector('.activitybar [aria-label^="Telltale"]', { timeout: 90000 });
-    await page.waitForSelector('.statusbar-item:has-text("3/4 instrumented"), .statusbar-item:has-text("0/4 instrumented")', { timeout: 120000 });
+    // examples/shop: 5 of its 8 routes and 1 of its 2 jobs are instrumented (test/fixtures goldens)
+    await page.waitForSelector('.statusbar-item:has-text("6/10 instrumented")', { timeout: 120000 });
+    // and its findings are diagnostics: the Problems panel lists them
+    await page.keyboard.press('Control+Shift+M');
+    await page.waitForSelector('.markers-panel .monaco-tl-row:has-text("has no metrics or spans")', { timeout: 60000 });
     await shot(page, 'vsix-installed');
     const installed = fs.readdirSync(dirs.ext).filter((d) => d.startsWith(EXT_ID));
     log('installed extension folder:', installed.join(', '));
