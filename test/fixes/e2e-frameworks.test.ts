@@ -12,24 +12,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../helpers/cli';
 import { startProcess, type Started } from '../helpers/processes';
+import { TSC, copyFixApp, redLabel, series } from '../helpers/fix-apps';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TMP = path.join(ROOT, 'test/.tmp');
-const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc');
 const PRELOAD = path.join(ROOT, 'test/fixtures/fix-apps/shared/otel-preload.ts');
 /** `listening 1234`, or the same line after use-structured-logger made it JSON. */
 const READY = /listening (\d+)|"(?:port|value)":(\d+),[^\n]*"msg":"listening"/;
-
-function series(exposition: string, metric: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of exposition.split('\n')) {
-    const m = /^(\w+)\{([^}]*)\} (\S+)$/.exec(line);
-    if (m && m[1] === metric) out.set(m[2], Number(m[3]));
-  }
-  return out;
-}
-
-const label = (method: string, route: string, status: string) => `method="${method}",route="${route}",status_code="${status}"`;
 
 const APPS = [
   { fw: 'koa', fixes: ['add-app-metrics', 'add-log-trace-context'], spans: true },
@@ -45,9 +33,7 @@ for (const { fw, fixes, spans } of APPS) {
     let metrics = '';
 
     before(async () => {
-      fs.mkdirSync(TMP, { recursive: true });
-      dir = fs.mkdtempSync(path.join(TMP, `fix-${fw}-`));
-      fs.cpSync(path.join(ROOT, 'test/fixtures/fix-apps', fw), dir, { recursive: true });
+      dir = copyFixApp(fw);
       const fixed = await runCli(['fix', dir]);
       assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
       for (const f of fixes) assert.match(fixed.stdout, new RegExp(`${f}:`), fixed.stdout);
@@ -85,14 +71,14 @@ for (const { fw, fixes, spans } of APPS) {
       metrics = await res.text();
       const total = series(metrics, 'http_requests_total');
       const keys = [...total.keys()].join(' | ');
-      assert.equal(total.get(label('GET', '/health', '200')), 1, keys);
-      assert.equal(total.get(label('GET', '/api/users/:id', '200')), 2, keys);
-      assert.equal(total.get(label('GET', '/api/users/:id', '500')), 1, 'thrown errors are counted as 500s: ' + keys);
-      assert.equal(total.get(label('POST', '/api/users', '400')), 1, keys);
-      assert.equal(total.get(label('POST', '/api/users', '201')), 1, keys);
+      assert.equal(total.get(redLabel('GET', '/health', '200')), 1, keys);
+      assert.equal(total.get(redLabel('GET', '/api/users/:id', '200')), 2, keys);
+      assert.equal(total.get(redLabel('GET', '/api/users/:id', '500')), 1, 'thrown errors are counted as 500s: ' + keys);
+      assert.equal(total.get(redLabel('POST', '/api/users', '400')), 1, keys);
+      assert.equal(total.get(redLabel('POST', '/api/users', '201')), 1, keys);
       assert.ok(![...total.keys()].some((k) => k.includes('/api/users/7') || k.includes('/nope')), 'raw paths never become labels: ' + keys);
       const counts = series(metrics, 'http_request_duration_seconds_count');
-      assert.equal(counts.get(label('GET', '/api/users/:id', '200')), 2);
+      assert.equal(counts.get(redLabel('GET', '/api/users/:id', '200')), 2);
     });
 
     it('the exposition passes promtool check metrics', function () {
@@ -132,10 +118,8 @@ describe('per-route fixes on real Koa, Hono and NestJS apps type-check', functio
   this.timeout(60_000);
   for (const fw of ['koa', 'hono', 'nest']) {
     it(`${fw}: add-route-metrics and add-route-span on every route, then tsc --noEmit`, async () => {
-      fs.mkdirSync(TMP, { recursive: true });
-      const dir = fs.mkdtempSync(path.join(TMP, `fix-${fw}-route-`));
+      const dir = copyFixApp(fw, `${fw}-route`);
       try {
-        fs.cpSync(path.join(ROOT, 'test/fixtures/fix-apps', fw), dir, { recursive: true });
         // metrics on the routes of one file, spans on the others
         const routes = fw === 'nest' ? 'src/users.controller.ts' : 'src/routes/users.ts';
         const metrics = await runCli(['fix', routes, '--fix', 'add-route-metrics'], { cwd: dir });

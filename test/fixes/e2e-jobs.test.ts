@@ -11,10 +11,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../helpers/cli';
 import { startProcess, type Started } from '../helpers/processes';
+import { TSC, copyFixApp } from '../helpers/fix-apps';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TMP = path.join(ROOT, 'test/.tmp');
-const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc');
 const PRELOAD = path.join(ROOT, 'test/fixtures/fix-apps/shared/otel-preload.ts');
 
 function sample(exposition: string, metric: string, labels: string): number | undefined {
@@ -32,9 +31,7 @@ describe('telltale fix on a real node-cron worker', function () {
   let metrics = '';
 
   before(async () => {
-    fs.mkdirSync(TMP, { recursive: true });
-    dir = fs.mkdtempSync(path.join(TMP, 'fix-jobs-'));
-    fs.cpSync(path.join(ROOT, 'test/fixtures/fix-apps/jobs'), dir, { recursive: true });
+    dir = copyFixApp('jobs');
     const fixed = await runCli(['fix', dir]);
     assert.equal(fixed.code === 0 || fixed.code === 1, true, fixed.stdout + fixed.stderr);
     assert.match(fixed.stdout, /add-job-instrumentation: Instrument job sync-orders/);

@@ -12,10 +12,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../helpers/cli';
 import { startProcess, type Started } from '../helpers/processes';
+import { TSC, copyFixApp } from '../helpers/fix-apps';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TMP = path.join(ROOT, 'test/.tmp');
-const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc');
 const PRELOAD = path.join(ROOT, 'test/fixtures/fix-apps/shared/otel-print-spans.ts');
 
 interface PrintedSpan { name: string; attributes: Record<string, unknown>; status: { code: number }; events: string[] }
@@ -25,9 +24,7 @@ describe('telltale fix --fix add-route-span on real apps', function () {
   let dir: string;
 
   before(async () => {
-    fs.mkdirSync(TMP, { recursive: true });
-    dir = fs.mkdtempSync(path.join(TMP, 'fix-spans-'));
-    fs.cpSync(path.join(ROOT, 'test/fixtures/fix-apps/spans'), dir, { recursive: true });
+    dir = copyFixApp('spans');
     const fixed = await runCli(['fix', dir, '--fix', 'add-route-span']);
     for (const fw of ['express', 'fastify', 'koa', 'hono']) assert.match(fixed.stdout, new RegExp(`src/${fw}\\.ts:\\d+ add-route-span`), fixed.stdout);
   });

@@ -10,29 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../helpers/cli';
 import { startProcess, type Started } from '../helpers/processes';
+import { TSC, copyFixApp, redLabel, series } from '../helpers/fix-apps';
 
-const ROOT = path.resolve(__dirname, '../..');
-const TMP = path.join(ROOT, 'test/.tmp');
-const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc');
-
-function copyFixture(name: string): string {
-  fs.mkdirSync(TMP, { recursive: true });
-  const dir = fs.mkdtempSync(path.join(TMP, `fix-${name}-`));
-  fs.cpSync(path.join(ROOT, 'test/fixtures/fix-apps', name), dir, { recursive: true });
-  return dir;
-}
-
-/** Parses `name{labels} value` lines of one metric into label-string → value. */
-function series(exposition: string, metric: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of exposition.split('\n')) {
-    const m = /^(\w+)\{([^}]*)\} (\S+)$/.exec(line);
-    if (m && m[1] === metric) out.set(m[2], Number(m[3]));
-  }
-  return out;
-}
-
-const label = (method: string, route: string, status: string) => `method="${method}",route="${route}",status_code="${status}"`;
 
 for (const fw of ['express', 'fastify'] as const) {
   describe(`telltale fix on a real ${fw} app`, function () {
@@ -42,7 +21,7 @@ for (const fw of ['express', 'fastify'] as const) {
     let metrics = '';
 
     before(async () => {
-      dir = copyFixture(fw);
+      dir = copyFixApp(fw);
       const fixed = await runCli(['fix', dir]);
       assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
       assert.match(fixed.stdout, /add-app-metrics/);
@@ -80,14 +59,14 @@ for (const fw of ['express', 'fastify'] as const) {
       assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
       metrics = await res.text();
       const total = series(metrics, 'http_requests_total');
-      assert.equal(total.get(label('GET', '/health', '200')), 1);
-      assert.equal(total.get(label('GET', '/api/users/:id', '200')), 2);
-      assert.equal(total.get(label('GET', '/api/users/:id', '500')), 1, 'thrown errors are counted as 500s: ' + [...total.keys()].join(' | '));
-      assert.equal(total.get(label('POST', '/api/users', '400')), 1);
-      assert.equal(total.get(label('POST', '/api/users', '201')), 1);
+      assert.equal(total.get(redLabel('GET', '/health', '200')), 1);
+      assert.equal(total.get(redLabel('GET', '/api/users/:id', '200')), 2);
+      assert.equal(total.get(redLabel('GET', '/api/users/:id', '500')), 1, 'thrown errors are counted as 500s: ' + [...total.keys()].join(' | '));
+      assert.equal(total.get(redLabel('POST', '/api/users', '400')), 1);
+      assert.equal(total.get(redLabel('POST', '/api/users', '201')), 1);
       assert.ok(![...total.keys()].some((k) => k.includes('/api/users/7') || k.includes('/nope')), 'raw paths never become labels');
       const counts = series(metrics, 'http_request_duration_seconds_count');
-      assert.equal(counts.get(label('GET', '/api/users/:id', '200')), 2);
+      assert.equal(counts.get(redLabel('GET', '/api/users/:id', '200')), 2);
     });
 
     it('the exposition passes promtool check metrics', function () {
