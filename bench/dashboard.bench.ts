@@ -24,9 +24,11 @@ import { ensureBuilt, ROOT, STATIC_DIR } from '../test/webview/harness';
 const quick = process.argv.includes('--quick');
 const ROUTES = 1000;
 const LATENCY_EVENTS = quick ? 60 : 200;
-const HOUR = quick ? 600 : 3600;
+const HOUR = process.argv.includes('--no-hour') ? 0 : quick ? 600 : 3600;
 const CHECK_EVERY = quick ? 150 : 900;
 const T0 = 1_750_000_000_000;
+/** The Routes table's sort (`--sort route` keeps the order still; by rate, rows move on every update). */
+const SORT = process.argv.includes('--sort') ? process.argv[process.argv.indexOf('--sort') + 1] : 'rate';
 
 function routes(tick: number, change: boolean): RoutesResponse {
   const k = change ? tick : 0;
@@ -58,6 +60,7 @@ async function fakeRuntime() {
       case '/api/routes': return json(res, routes(0, true));
       case '/api/jobs': return json(res, { source: 'local', at: T0, windowSeconds: 3600, jobs: [] });
       case '/api/drift': return json(res, { enabled: false, datasets: [] });
+      case '/api/alerts': return json(res, { enabled: false, intervalSeconds: 0, firing: [], pending: [], resolved: [], rules: [], notifiers: [] });
       case '/api/inventory': return json(res, { inventory: null });
       case '/api/events':
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
@@ -78,7 +81,8 @@ async function fakeRuntime() {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     get clients() { return clients.size; },
     send(event: RuntimeUpdateEvent) {
-      const data = `event: update\nid: ${event.round}\ndata: ${JSON.stringify(event)}\n\n`;
+      const data = `event: update\nid: ${event.round}\ndata: ${JSON.stringify(event, process.env.TT_ROUND ? (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v) : undefined)}\n\n`;
+      if (process.env.TT_SIZE) console.error(`event bytes ${data.length}`);
       for (const c of clients) c.write(data);
     },
     close: () => new Promise<void>((r) => { for (const c of clients) c.end(); server.close(() => r()); server.closeAllConnections(); }),
@@ -101,8 +105,8 @@ async function main(): Promise<void> {
   const scripts: number[] = [];
   await page.exposeFunction('__ttPaint', (ms: number) => { paints.push(ms); waiter?.(); });
   await page.exposeFunction('__ttScript', (ms: number) => { scripts.push(ms); });
-  await page.addInitScript(() => {
-    sessionStorage.setItem('telltale.dashboard.state', JSON.stringify({ view: 'routes', routeSort: { key: 'rate', dir: 'desc' }, routeFilter: '', selectedRoute: 'GET /api/v1/resource-0/:id' }));
+  await page.addInitScript((sortKey) => {
+    sessionStorage.setItem('telltale.dashboard.state', JSON.stringify({ view: 'routes', routeSort: { key: sortKey, dir: 'desc' }, routeFilter: '', selectedRoute: sortKey === 'nochart' ? undefined : 'GET /api/v1/resource-0/:id' }));
     new PerformanceObserver((list) => {
       const w = window as unknown as { __ttPaint(ms: number): void; __ttScript(ms: number): void };
       for (const e of list.getEntries()) {
@@ -110,7 +114,7 @@ async function main(): Promise<void> {
         else if (e.name === 'telltale:update-script') w.__ttScript(e.duration);
       }
     }).observe({ type: 'measure' });
-  });
+  }, SORT);
   await page.goto(rt.url + '/');
   await page.waitForSelector(`table.routes[aria-rowcount="${ROUTES + 1}"]`, { timeout: 60_000 });
   for (let i = 0; i < 50 && rt.clients === 0; i++) await sleep(100);
@@ -147,16 +151,97 @@ async function main(): Promise<void> {
 
   for (let i = 0; i < 20; i++) await sendAndWait(true); // warm-up (JIT, chart layout)
   if (process.argv.includes('--profile')) {
+    // Where script time goes: self and inclusive samples per function over 30 updates (100 µs sampling).
     await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
     await cdp.send('Profiler.start');
-    for (let i = 0; i < 10; i++) await sendAndWait(true);
-    const { profile } = await cdp.send('Profiler.stop') as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[] } };
-    const self = new Map<string, number>();
-    for (const n of profile.nodes) {
-      const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
-      self.set(k, (self.get(k) ?? 0) + (n.hitCount ?? 0));
+    const n = 30;
+    for (let i = 0; i < n; i++) { await sendAndWait(true); await sleep(50); }
+    const { profile } = await cdp.send('Profiler.stop') as { profile: { nodes: { id: number; children?: number[]; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[]; startTime: number; endTime: number; samples: number[] } };
+    const ms = (profile.endTime - profile.startTime) / 1000 / profile.samples.length;
+    const byId = new Map(profile.nodes.map((x) => [x.id, x]));
+    const name = (x: (typeof profile.nodes)[number]) => `${x.callFrame.functionName || '(anon)'} ${x.callFrame.url.split('/').pop()}:${x.callFrame.lineNumber}`;
+    const self = new Map<string, number>(), incl = new Map<string, number>();
+    const walk = (id: number, onStack: Set<string>): number => {
+      const x = byId.get(id)!;
+      let total = x.hitCount ?? 0;
+      const k = name(x);
+      self.set(k, (self.get(k) ?? 0) + total);
+      const inner = new Set(onStack).add(k);
+      for (const c of x.children ?? []) total += walk(c, inner);
+      if (!onStack.has(k)) incl.set(k, (incl.get(k) ?? 0) + total);
+      return total;
+    };
+    walk(profile.nodes[0].id, new Set());
+    const fmt = (m: Map<string, number>) => [...m].filter(([k]) => !k.startsWith('(root)')).sort((a, b) => b[1] - a[1]).slice(0, 30).map(([k, v]) => `${((v * ms) / n).toFixed(2)} ms\t${k}`).join('\n');
+    const focus = process.env.TT_FOCUS;
+    if (focus) {
+      // The call tree under the first frame named like TT_FOCUS (e.g. "update main.js:15849"), 4 levels.
+      const tree = new Map<string, number>();
+      const total = (id: number): number => { const x = byId.get(id)!; return (x.hitCount ?? 0) + (x.children ?? []).reduce((t, c) => t + total(c), 0); };
+      const down = (id: number, pathKey: string, depth: number) => {
+        const x = byId.get(id)!;
+        const k = `${pathKey}${'  '.repeat(depth)}${name(x)}\n`;
+        tree.set(k, (tree.get(k) ?? 0) + total(id));
+        if (depth < 4) for (const c of x.children ?? []) down(c, k, depth + 1);
+      };
+      const find = (id: number) => { const x = byId.get(id)!; if (name(x).startsWith(focus)) down(id, '', 0); else for (const c of x.children ?? []) find(c); };
+      find(profile.nodes[0].id);
+      console.error([...tree].filter(([, v]) => (v * ms) / n >= 0.05).sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, v]) => `${((v * ms) / n).toFixed(2)} ms ${k.trimEnd().split('\n').pop()}`).join('\n'));
     }
-    console.error([...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${v}\t${k}`).join('\n'));
+    console.error(`self per update:\n${fmt(self)}\n\ninclusive per update:\n${fmt(incl)}`);
+    process.exit(0);
+  }
+  if (process.argv.includes('--trace')) {
+    // Main-thread time by trace event over 20 updates: where an update's frame goes (script, style, layout, paint…).
+    const events: { name: string; ph: string; dur?: number; tid: number; pid: number; args?: { name?: string } }[] = [];
+    cdp.on('Tracing.dataCollected', (e) => { events.push(...(e.value as unknown as typeof events)); });
+    const complete = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
+    await cdp.send('Tracing.start', { categories: process.env.TT_CATS ?? 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
+    const n = 20;
+    for (let i = 0; i < n; i++) { await sendAndWait(true); await sleep(100); }
+    await cdp.send('Tracing.end');
+    await complete;
+    const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+    const byName = new Map<string, number>();
+    // Outermost events only (a Paint of the document contains the Paints of its rows).
+    const open = new Map<string, number>();
+    const xs = (events as unknown as { name: string; ph: string; ts: number; dur?: number; tid: number; pid: number }[])
+      .filter((e) => main && e.tid === main.tid && e.pid === main.pid && e.ph === 'X' && e.dur).sort((a, b) => a.ts - b.ts);
+    for (const e of xs) {
+      if ((open.get(e.name) ?? 0) > e.ts) continue;
+      open.set(e.name, e.ts + e.dur!);
+      byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur! / 1000 / n);
+    }
+    console.error([...byName].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${v.toFixed(2)} ms\t${k}`).join('\n'));
+    if (process.env.TT_TRACE_ARGS) for (const e of events.filter((x) => x.name === process.env.TT_TRACE_ARGS && x.dur).slice(-4)) console.error(JSON.stringify(e));
+    // What the tasks are made of: direct children of RunTask, and the tasks' own time.
+    const kids = new Map<string, number>();
+    let taskSelf = 0;
+    const stack: { name: string; end: number }[] = [];
+    for (const e of xs) {
+      while (stack.length && stack[stack.length - 1].end <= e.ts) stack.pop();
+      const parent = stack[stack.length - 1];
+      if (e.name === 'RunTask' && !parent) taskSelf += e.dur! / 1000 / n;
+      if (parent?.name === 'RunTask' && stack.length === 1) { kids.set(e.name, (kids.get(e.name) ?? 0) + e.dur! / 1000 / n); taskSelf -= e.dur! / 1000 / n; }
+      stack.push({ name: e.name, end: e.ts + e.dur! });
+    }
+    if (process.env.TT_SELF) {
+      // Self time per event name (its duration minus its children's), across the whole main thread.
+      const selfT = new Map<string, number>();
+      const st: { name: string; end: number; child: number; dur: number }[] = [];
+      const close = (to: number) => { while (st.length && st[st.length - 1].end <= to) { const f = st.pop()!; selfT.set(f.name, (selfT.get(f.name) ?? 0) + (f.dur - f.child) / 1000 / n); } };
+      for (const e of xs) { close(e.ts); if (st.length) st[st.length - 1].child += e.dur!; st.push({ name: e.name, end: e.ts + e.dur!, child: 0, dur: e.dur! }); }
+      close(Infinity);
+      console.error('self time:\n' + [...selfT].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([k, v]) => `${v.toFixed(2)} ms\t${k}`).join('\n'));
+    }
+    console.error(`tasks' direct children (task self ${taskSelf.toFixed(2)} ms):\n` + [...kids].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => `${v.toFixed(2)} ms\t${k}`).join('\n'));
+    // Rendering work forced inside script (a read after a write), per update.
+    const mainX = events.filter((e) => main && e.tid === main.tid && e.pid === main.pid && e.ph === 'X' && e.dur) as unknown as { name: string; ts: number; dur: number }[];
+    const calls = mainX.filter((e) => e.name === 'FunctionCall');
+    const forced = new Map<string, number>();
+    for (const e of mainX) if (e.name !== 'FunctionCall' && calls.some((c) => e.ts >= c.ts && e.ts + e.dur <= c.ts + c.dur)) forced.set(e.name, (forced.get(e.name) ?? 0) + e.dur / 1000 / n);
+    console.error('inside script:\n' + [...forced].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${v.toFixed(2)} ms\t${k}`).join('\n'));
     process.exit(0);
   }
   if (paints.length === 0) throw new Error('the page reported no update-to-paint measure: events do not arrive or do not render');
@@ -220,7 +305,7 @@ Update-to-paint runs from the event's arrival to the first task after the next f
 ${samples.map((s) => `| ${s.t === 0 ? 'start' : `${Math.round(s.t / 60)} min`} | ${s.heapMB.toFixed(2)} | ${s.nodes} | ${s.listeners} |`).join('\n')}
 
 - Heap from ${first.t / 60} min to ${last.t / 60} min: **${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}%** (the first interval fills the bounded history: 360 points × 5 fields per route, then flat); DOM nodes ${first.nodes} → ${last.nodes}.
-- Update-to-paint over the hour: median ${median(hourPaints).toFixed(1)} ms, p99 ${pct(hourPaints, 0.99).toFixed(1)} ms.
+- Update-to-paint over the hour: median ${median(hourPaints)?.toFixed(1)} ms, p99 ${pct(hourPaints, 0.99)?.toFixed(1)} ms.
 `;
   fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, 'bench/results/dashboard.md'), md);

@@ -54,9 +54,16 @@ export function replaceChildren(node: Element, ...children: Child[]): void {
     .map((c) => (typeof c === 'number' ? String(c) : c)));
 }
 
-/** Sets text only when it changed (cheap re-renders of live tables). */
+/**
+ * Sets text only when it changed (cheap re-renders of live tables). An element holding a single
+ * text node gets that node's data changed: no node is replaced, so nothing is re-attached and
+ * document-wide childList observers (chart.js watches the document for its canvases) see nothing.
+ */
 export function setText(node: Node, text: string): void {
-  if (node.textContent !== text) node.textContent = text;
+  const only = node.firstChild;
+  if (only !== null && only === node.lastChild && only.nodeType === Node.TEXT_NODE) {
+    if ((only as Text).data !== text) (only as Text).data = text;
+  } else if (node.textContent !== text) node.textContent = text;
 }
 
 export function assertNever(x: never, what = 'value'): never {

@@ -80,6 +80,8 @@ interface Entry { rings: Record<RouteField, Ring>; lastSeen: number }
  */
 export class RouteHistory {
   private readonly entries = new Map<string, Entry>();
+  /** Bumped by every record or backfill: views redraw history-based pictures only when it moved. */
+  version = 0;
 
   constructor(readonly options: { capacity: number; maxKeys: number; evictAfterMs: number }) {}
 
@@ -97,6 +99,7 @@ export class RouteHistory {
 
   /** Records one update (all routes at time `t`), then evicts. */
   record(t: number, points: Iterable<[string, RoutePoint]>): void {
+    this.version++;
     for (const [key, p] of points) {
       const e = this.entry(key);
       e.lastSeen = Math.max(e.lastSeen, t);
@@ -107,6 +110,7 @@ export class RouteHistory {
 
   /** Records an older snapshot (backfill) without touching recency. */
   backfill(t: number, points: Iterable<[string, RoutePoint]>): void {
+    this.version++;
     for (const [key, p] of points) {
       const e = this.entry(key);
       e.lastSeen = Math.max(e.lastSeen, t);

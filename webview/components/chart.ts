@@ -61,9 +61,10 @@ export function timeChart(title: string, specs: SeriesSpec[], formatY: (v: numbe
       normalized: true,
       interaction: { mode: 'index', intersect: false },
       scales: {
-        // sampleSize bounds the label measuring chart.js redoes on every update
-        x: { type: 'linear', ticks: { color: c.text, maxTicksLimit: 5, maxRotation: 0, sampleSize: 6, callback: (v) => clock(Number(v)) }, grid: { color: c.grid } },
-        y: { beginAtZero: true, ticks: { color: c.text, maxTicksLimit: 5, sampleSize: 6, callback: (v) => formatY(Number(v)) }, grid: { color: c.grid } },
+        // sampleSize bounds the label measuring chart.js redoes on every update; maxTicksLimit
+        // already keeps the labels apart, so autoSkip (another measuring pass) is off
+        x: { type: 'linear', ticks: { color: c.text, maxTicksLimit: 5, maxRotation: 0, sampleSize: 6, autoSkip: false, callback: (v) => clock(Number(v)) }, grid: { color: c.grid } },
+        y: { beginAtZero: true, ticks: { color: c.text, maxTicksLimit: 5, sampleSize: 6, autoSkip: false, callback: (v) => formatY(Number(v)) }, grid: { color: c.grid } },
       },
       plugins: {
         legend: { display: specs.length > 1, labels: { color: c.text, boxWidth: 10, font: { family: c.font } } },

@@ -3,7 +3,7 @@ import { svg } from '../dom';
 
 const W = 80, H = 20;
 
-export interface Sparkline { element: SVGSVGElement; update(values: readonly number[]): void }
+export interface Sparkline { element: SVGSVGElement; update(values: readonly number[]): void; setLabel(label: string): void }
 
 export function sparkline(label: string): Sparkline {
   const element = svg('svg', { class: 'spark', viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': label });
@@ -12,6 +12,7 @@ export function sparkline(label: string): Sparkline {
   let last = '';
   return {
     element,
+    setLabel(label) { element.setAttribute('aria-label', label); },
     update(values) {
       const points = sparkPoints(values, W, H);
       if (points !== last) { line.setAttribute('points', points); last = points; }

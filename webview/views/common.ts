@@ -67,12 +67,37 @@ export function pageConditions(ctx: ViewContext, kinds: Condition['kind'][]): HT
   }).filter((c) => kinds.includes(c.kind)).map((c) => conditionNotice(c, ctx));
 }
 
+type Code = { file: string; line: number; column?: number };
+
 /** A "file:line" button posting openFile. */
-export function codeButton(ctx: ViewContext, code: { file: string; line: number; column?: number }): HTMLElement {
-  return el('button', {
-    class: 'link code-link', attrs: { type: 'button', title: `Open ${code.file} at line ${code.line}` },
-    on: { click: (ev) => { ev.stopPropagation(); ctx.host.openFile(code.file, code.line, code.column); } },
-  }, `${code.file}:${code.line}`);
+export function codeButton(ctx: ViewContext, code: Code): HTMLElement {
+  const b = codeLinkButton(ctx);
+  b.set(code);
+  return b.element;
+}
+
+export interface CodeLinkButton { readonly element: HTMLButtonElement; set(code: Code | undefined): void }
+
+/** A "file:line" button whose target changes in place (recycled table rows); hidden without a target. */
+export function codeLinkButton(ctx: ViewContext): CodeLinkButton {
+  let target: Code | undefined;
+  let shown = '';
+  const element = el('button', {
+    class: 'link code-link', attrs: { type: 'button', hidden: true },
+    on: { click: (ev) => { ev.stopPropagation(); if (target) ctx.host.openFile(target.file, target.line, target.column); } },
+  });
+  return {
+    element,
+    set(code) {
+      target = code;
+      const label = code ? `${code.file}:${code.line}` : '';
+      if (label === shown) return;
+      shown = label;
+      element.textContent = label;
+      element.title = code ? `Open ${code.file} at line ${code.line}` : '';
+      element.hidden = !code;
+    },
+  };
 }
 
 export { button };

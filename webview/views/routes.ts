@@ -14,9 +14,9 @@ import type { View, ViewContext } from '../context';
 import { el, replaceChildren, setText } from '../dom';
 import type { RouteField } from '../history';
 import {
-  buildRouteRows, codeLabel, filterRoutes, formatPercent, formatRate, formatSeconds, nextSort, sortRoutes, type RouteRow,
+  buildRouteRows, filterRoutes, formatPercent, formatRate, formatSeconds, nextSort, sortRoutes, type RouteRow,
 } from '../model';
-import { codeButton, pageConditions } from './common';
+import { codeButton, codeLinkButton, pageConditions, type CodeLinkButton } from './common';
 
 const COLUMNS: { key: RouteSortKey | null; label: string; num?: boolean; title?: string }[] = [
   { key: 'method', label: 'Method' },
@@ -35,9 +35,16 @@ const SPARK_POINTS = 30;
 const ROW_PX = 32;
 /** Up to this many rows are all rendered; more are windowed. */
 const WINDOW_ALL = 150;
-const WINDOW_MARGIN = 15;
+const WINDOW_MARGIN = 6;
 
-interface RowEls {
+/**
+ * A rendered row. Rows are recycled: the window's i-th slot shows whichever route is i-th there,
+ * so a re-sort rewrites text in place instead of moving rows (moved rows are styled and laid out
+ * again from scratch).
+ */
+interface Slot {
+  /** The route shown, if any. */
+  key?: string;
   tr: HTMLTableRowElement;
   method: HTMLTableCellElement;
   route: HTMLTableCellElement;
@@ -48,7 +55,11 @@ interface RowEls {
   p99: HTMLTableCellElement;
   spark: Sparkline;
   code: HTMLTableCellElement;
-  codeSig: string;
+  link: CodeLinkButton;
+  noCode: HTMLElement;
+  /** The route the Instrument button is for ('' when there is none). */
+  fixFor: string;
+  fix?: HTMLElement;
 }
 
 interface Detail { key: string; element: HTMLElement; charts: TimeChart[] }
@@ -61,9 +72,10 @@ export class RoutesView implements View {
   private readonly headers = new Map<RouteSortKey, HTMLTableCellElement>();
   private readonly tbody = el('tbody');
   private readonly emptyRow = el('tr', { class: 'empty-row' }, el('td', { attrs: { colspan: COLUMNS.length } }));
-  private readonly rows = new Map<string, RowEls>();
-  /** The rendered rows' keys, in order (spacers excluded). */
-  private order: string[] = [];
+  /** Row slots; the first `rendered` are in the table, in order. */
+  private readonly slots: Slot[] = [];
+  private rendered = 0;
+  private spacers = false;
   /** Every shown (filtered, sorted) row, rendered or not. */
   private shown: RouteRow[] = [];
   private current = new Map<string, RouteRow>();
@@ -76,6 +88,7 @@ export class RoutesView implements View {
   private readonly detailEl = el('section', { class: 'detail', attrs: { 'aria-label': 'Selected route' } });
   private detail?: Detail;
   private built = false;
+  private inputs: unknown[] = [];
 
   private build(ctx: ViewContext): void {
     this.built = true;
@@ -123,6 +136,12 @@ export class RoutesView implements View {
     const sig = conds.map((c) => c.textContent).join('\u0000');
     if (sig !== this.conditionsSig) { this.conditionsSig = sig; replaceChildren(this.conditionsEl, ...conds); }
 
+    // Rows and charts are rebuilt only when something they show changed (an update that carries
+    // only the time changes nothing here).
+    const inputs = [d.routes, d.inventory, ctx.state.routeFilter, ctx.state.routeSort.key, ctx.state.routeSort.dir, ctx.state.selectedRoute, ctx.history.version];
+    if (inputs.length === this.inputs.length && inputs.every((v, i) => v === this.inputs[i])) return;
+    this.inputs = inputs;
+
     const all = buildRouteRows(d.routes, d.inventory);
     this.current = new Map(all.map((r) => [r.key, r]));
     const shown = sortRoutes(filterRoutes(all, ctx.state.routeFilter), ctx.state.routeSort);
@@ -134,7 +153,6 @@ export class RoutesView implements View {
       if (th.getAttribute('aria-sort') !== aria) th.setAttribute('aria-sort', aria);
     }
 
-    for (const key of [...this.rows.keys()]) if (!this.current.has(key)) { this.rows.delete(key); }
     this.shown = shown;
     this.renderRows(ctx);
     this.updateDetail(ctx);
@@ -154,82 +172,95 @@ export class RoutesView implements View {
       start = Math.max(0, Math.floor(this.wrap.scrollTop / ROW_PX) - WINDOW_MARGIN);
       end = Math.min(n, start + Math.ceil(view / ROW_PX) + 2 * WINDOW_MARGIN);
     }
-    const trs: HTMLTableRowElement[] = [];
-    const keys: string[] = [];
-    for (let i = start; i < end; i++) {
-      const r = shown[i];
-      let row = this.rows.get(r.key);
-      if (!row) { row = this.createRow(r); this.rows.set(r.key, row); }
-      this.fillRow(row, r, ctx);
-      trs.push(row.tr);
-      keys.push(r.key);
-    }
     const table = this.tbody.parentElement;
     if (table && table.getAttribute('aria-rowcount') !== String(n + 1)) table.setAttribute('aria-rowcount', String(n + 1));
     if (n === 0) {
       setText(this.emptyRow.firstChild!, this.current.size ? `No route matches “${ctx.state.routeFilter}”.` : 'No routes yet: the runtime has not seen any route metrics, and the inventory lists none.');
       if (this.tbody.firstChild !== this.emptyRow || this.tbody.childNodes.length !== 1) this.tbody.replaceChildren(this.emptyRow);
-      this.order = [];
+      this.rendered = 0;
       return;
+    }
+    // The route that has the focus keeps it when it moves to another slot.
+    const active = document.activeElement;
+    const focusedKey = active instanceof HTMLTableRowElement && active.parentElement === this.tbody ? active.getAttribute('data-key') : null;
+    const count = end - start;
+    while (this.slots.length < count) this.slots.push(this.createSlot());
+    for (let i = 0; i < count; i++) this.fillSlot(this.slots[i], shown[start + i], start + i, ctx);
+    const spacers = n > WINDOW_ALL;
+    if (count !== this.rendered || spacers !== this.spacers || this.tbody.firstChild === this.emptyRow) {
+      const trs = this.slots.slice(0, count).map((s) => s.tr);
+      this.tbody.replaceChildren(...(spacers ? [this.topSpacer, ...trs, this.bottomSpacer] : trs));
+      this.rendered = count;
+      this.spacers = spacers;
     }
     const topPx = `${start * ROW_PX}px`, bottomPx = `${(n - end) * ROW_PX}px`;
     if (this.topSpacer.style.height !== topPx) this.topSpacer.style.height = topPx;
     if (this.bottomSpacer.style.height !== bottomPx) this.bottomSpacer.style.height = bottomPx;
-    const spacers = n > WINDOW_ALL;
-    if (keys.length !== this.order.length || keys.some((k, i) => k !== this.order[i]) || (this.topSpacer.isConnected !== spacers) || this.tbody.firstChild === this.emptyRow) {
-      // Focus survives the move when the focused row stays rendered.
-      const focused = document.activeElement instanceof HTMLTableRowElement && this.tbody.contains(document.activeElement) ? document.activeElement : undefined;
-      this.tbody.replaceChildren(...(spacers ? [this.topSpacer, ...trs, this.bottomSpacer] : trs));
-      this.order = keys;
-      if (focused?.isConnected) focused.focus({ preventScroll: true });
-    }
-    trs.forEach((tr, i) => { const v = String(start + i + 2); if (tr.getAttribute('aria-rowindex') !== v) tr.setAttribute('aria-rowindex', v); });
+    if (focusedKey && active?.getAttribute('data-key') !== focusedKey) this.slotOf(focusedKey)?.tr.focus({ preventScroll: true });
   }
 
-  private createRow(r: RouteRow): RowEls {
-    const td = (cls?: string) => el('td', { class: cls });
-    const tr = el('tr', { attrs: { tabindex: 0, 'data-key': r.key, 'aria-selected': 'false' } });
-    const row: RowEls = {
+  /** The rendered slot showing `key`. */
+  private slotOf(key: string): Slot | undefined {
+    for (let i = 0; i < this.rendered; i++) if (this.slots[i].key === key) return this.slots[i];
+    return undefined;
+  }
+
+  private createSlot(): Slot {
+    const td = (cls?: string) => el('td', { class: cls, attrs: { role: 'cell' } });
+    const tr = el('tr', { attrs: { role: 'row', tabindex: 0, 'aria-selected': 'false' } });
+    const slot: Slot = {
       tr, method: td('method'), route: td('route'), rate: td('num'), errorRatio: td('num'), p50: td('num'), p95: td('num'), p99: td('num'),
-      spark: sparkline(`Requests per second of ${r.key}`), code: td('code'), codeSig: '',
+      spark: sparkline('Requests per second'), code: td('code'), link: codeLinkButton(this.ctx!),
+      noCode: el('span', { class: 'muted' }, 'not in inventory'), fixFor: '',
     };
-    row.rate.dataset.col = 'rate';
-    row.errorRatio.dataset.col = 'errorRatio';
-    row.p50.dataset.col = 'p50';
-    row.p95.dataset.col = 'p95';
-    row.p99.dataset.col = 'p99';
+    slot.code.append(slot.link.element, slot.noCode);
+    slot.rate.dataset.col = 'rate';
+    slot.errorRatio.dataset.col = 'errorRatio';
+    slot.p50.dataset.col = 'p50';
+    slot.p95.dataset.col = 'p95';
+    slot.p99.dataset.col = 'p99';
     const sparkCell = td('spark-cell');
-    sparkCell.appendChild(row.spark.element);
-    tr.append(row.method, row.route, row.rate, row.errorRatio, row.p50, row.p95, row.p99, sparkCell, row.code);
-    tr.addEventListener('click', () => this.activate(r.key));
-    return row;
+    sparkCell.appendChild(slot.spark.element);
+    tr.append(slot.method, slot.route, slot.rate, slot.errorRatio, slot.p50, slot.p95, slot.p99, sparkCell, slot.code);
+    tr.addEventListener('click', () => { if (slot.key) this.activate(slot.key); });
+    return slot;
   }
 
-  private fillRow(row: RowEls, r: RouteRow, ctx: ViewContext): void {
-    setText(row.method, r.method);
-    setText(row.route, r.route);
-    setText(row.rate, r.instrumented ? formatRate(r.rate) : 'not instrumented');
-    setText(row.errorRatio, formatPercent(r.errorRatio));
-    setText(row.p50, formatSeconds(r.p50));
-    setText(row.p95, formatSeconds(r.p95));
-    setText(row.p99, formatSeconds(r.p99));
-    const errCls = r.errorRatio !== null && r.errorRatio >= 0.05 ? 'num bad' : r.errorRatio ? 'num warn' : 'num';
-    if (row.errorRatio.className !== errCls) row.errorRatio.className = errCls;
-    const trCls = `${r.instrumented ? '' : 'uninstrumented'}${ctx.state.selectedRoute === r.key ? ' selected' : ''}`.trim();
-    if (row.tr.className !== trCls) {
-      row.tr.className = trCls;
-      row.tr.setAttribute('aria-selected', String(ctx.state.selectedRoute === r.key));
+  private fillSlot(slot: Slot, r: RouteRow, index: number, ctx: ViewContext): void {
+    if (slot.key !== r.key) {
+      slot.key = r.key;
+      slot.tr.setAttribute('data-key', r.key);
+      slot.spark.setLabel(`Requests per second of ${r.key}`);
     }
-    row.spark.update(ctx.history.ring(r.key, 'rate')?.lastValues(SPARK_POINTS) ?? []);
-    const sig = `${r.instrumented}|${codeLabel(r.code)}`;
-    if (sig !== row.codeSig) {
-      row.codeSig = sig;
-      const code = r.code;
-      replaceChildren(row.code,
-        code ? codeButton(ctx, code) : el('span', { class: 'muted' }, 'not in inventory'),
-        !r.instrumented && code ? button('Instrument', () => ctx.host.runFix('add-route-metrics', code.file, code.line, code.column), {
-          appearance: 'secondary', name: 'instrument', title: `Add a request-duration histogram to ${r.method} ${r.route}`,
-        }) : null);
+    const rowIndex = String(index + 2);
+    if (slot.tr.getAttribute('aria-rowindex') !== rowIndex) slot.tr.setAttribute('aria-rowindex', rowIndex);
+    setText(slot.method, r.method);
+    setText(slot.route, r.route);
+    setText(slot.rate, r.instrumented ? formatRate(r.rate) : 'not instrumented');
+    setText(slot.errorRatio, formatPercent(r.errorRatio));
+    setText(slot.p50, formatSeconds(r.p50));
+    setText(slot.p95, formatSeconds(r.p95));
+    setText(slot.p99, formatSeconds(r.p99));
+    const errCls = r.errorRatio !== null && r.errorRatio >= 0.05 ? 'num bad' : r.errorRatio ? 'num warn' : 'num';
+    if (slot.errorRatio.className !== errCls) slot.errorRatio.className = errCls;
+    const selected = ctx.state.selectedRoute === r.key;
+    const trCls = `${r.instrumented ? '' : 'uninstrumented'}${selected ? ' selected' : ''}`.trim();
+    if (slot.tr.className !== trCls) {
+      slot.tr.className = trCls;
+      slot.tr.setAttribute('aria-selected', String(selected));
+    }
+    slot.spark.update(ctx.history.ring(r.key, 'rate')?.lastValues(SPARK_POINTS) ?? []);
+    const code = r.code;
+    slot.link.set(code);
+    if (slot.noCode.hidden !== Boolean(code)) slot.noCode.hidden = Boolean(code);
+    const fixFor = !r.instrumented && code ? r.key : '';
+    if (fixFor !== slot.fixFor) {
+      slot.fixFor = fixFor;
+      slot.fix?.remove();
+      slot.fix = fixFor && code ? button('Instrument', () => ctx.host.runFix('add-route-metrics', code.file, code.line, code.column), {
+        appearance: 'secondary', name: 'instrument', title: `Add a request-duration histogram to ${r.method} ${r.route}`,
+      }) : undefined;
+      if (slot.fix) slot.code.appendChild(slot.fix);
     }
   }
 
@@ -268,8 +299,7 @@ export class RoutesView implements View {
       this.wrap.scrollTop = Math.max(0, top - Math.floor(view / 2));
       this.renderRows(this.ctx);
     }
-    const row = this.rows.get(key);
-    row?.tr.focus();
+    this.slotOf(key)?.tr.focus();
   }
 
   private updateDetail(ctx: ViewContext): void {
