@@ -232,7 +232,9 @@ describe('dashboard in Chromium against a real runtime', function () {
       assert.match(await toast.innerText(), /src\/app\.ts:45/);
       assert.equal(await toast.locator('a').getAttribute('href'), 'vscode://file/home/dev/shop/src/app.ts:45:3');
       assert.equal(await page.locator('.detail h2').innerText(), 'POST /orders');
-      assert.equal(await page.locator('.detail canvas').count(), 3, 'rate, errors and latency charts');
+      assert.equal(await page.locator('.detail canvas').count(), 1, 'rate, errors and latency: one chart of three panels');
+      assert.equal(await page.getAttribute('.detail canvas', 'aria-label'), 'POST /orders over time');
+      assert.deepEqual(await page.$$eval('.detail .chart-key', (ks) => ks.map((k) => k.textContent)), ['req/s', '5xx share', 'p50', 'p95', 'p99']);
       assert.equal(await page.getAttribute('tr[data-key="POST /orders"]', 'aria-selected'), 'true');
       // keyboard: focus a row, arrow down, Enter
       const keys = await rowKeys(page);
@@ -420,6 +422,15 @@ describe('dashboard in Chromium against a real runtime', function () {
       app.runJob('send-reports', false, 0, 14);
       await traffic;
       await page.waitForTimeout(1200);
+      await tab(page, 'routes');
+      // the selected route's chart drew its lines over the scrapes: some pixels in the plot carry a series colour, not only the background
+      const drawn = await page.$eval('.detail canvas', (c) => {
+        const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+        let coloured = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 60) coloured++;
+        return coloured;
+      });
+      assert.ok(drawn > 200, `series lines drawn (${drawn} coloured pixels)`);
       const outDir = process.env.TELLTALE_SCREENSHOTS ? path.join(ROOT, 'docs/screenshots') : path.join(ROOT, 'test/.tmp/screenshots');
       fs.mkdirSync(outDir, { recursive: true });
       const shots: string[] = [];

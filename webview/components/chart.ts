@@ -82,6 +82,100 @@ export function timeChart(title: string, specs: SeriesSpec[], formatY: (v: numbe
   };
 }
 
+export interface PanelSpec {
+  title: string;
+  series: SeriesSpec[];
+  format: (v: number) => string;
+  /** Share of the height (default 1). */
+  weight?: number;
+  /** A fixed top (e.g. 1 for a ratio); otherwise the data's max plus headroom for the panel's name. */
+  max?: number;
+}
+
+/**
+ * Several panels stacked on one canvas over a shared time axis (one chart.js update and one
+ * x axis per redraw instead of one per panel): each panel has its own y axis, the series are
+ * named in an HTML legend above the canvas.
+ */
+export function panelChart(title: string, panels: PanelSpec[]): TimeChart {
+  const canvas = el('canvas', { attrs: { role: 'img', 'aria-label': title } });
+  const legend = el('div', { class: 'chart-legend' });
+  const c = baseColors();
+  const datasets: { label: string; data: never[]; borderColor: string; backgroundColor: string; borderWidth: number; pointRadius: number; spanGaps: boolean; tension: number; yAxisID: string }[] = [];
+  const scales: Record<string, object> = {
+    x: { type: 'linear', bounds: 'data', ticks: { color: c.text, maxTicksLimit: 5, maxRotation: 0, sampleSize: 6, autoSkip: false, callback: (v: number | string) => clock(Number(v)) }, grid: { color: c.grid } },
+  };
+  // chart.js stacks the first axis of a stack at the bottom: panels are given top first.
+  // A panel's top label would sit on the bottom label of the panel above it: only the first shows it.
+  [...panels].reverse().forEach((p, i) => {
+    const pi = panels.length - 1 - i;
+    scales[`y${pi}`] = {
+      type: 'linear', position: 'left', stack: 'panels', stackWeight: p.weight ?? 1, beginAtZero: true, grace: p.max === undefined ? '25%' : 0, max: p.max,
+      ticks: { color: c.text, maxTicksLimit: 3, sampleSize: 4, autoSkip: false, callback: (v: number | string, k: number, all: unknown[]) => (pi > 0 && k === all.length - 1 ? '' : p.format(Number(v))) },
+      grid: { color: c.grid }, border: { color: c.text },
+    };
+  });
+  panels.forEach((p, pi) => {
+    for (const s of p.series) {
+      const color = themeColor(SERIES_COLORS[s.colorVar], FALLBACKS[s.colorVar]);
+      datasets.push({ label: s.label, data: [], borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 0, spanGaps: false, tension: 0, yAxisID: `y${pi}` });
+      legend.appendChild(el('span', { class: 'chart-key' }, el('span', { class: 'chart-swatch' }), s.label));
+      (legend.lastElementChild!.firstElementChild as HTMLElement).style.background = color;
+    }
+  });
+  const formats = panels.flatMap((p) => p.series.map(() => p.format));
+  // Each panel is named in its top-left corner and separated from the one above by a rule (chart.js
+  // draws stacked axes edge to edge); `grace` keeps the data clear of the name.
+  const panelNames = {
+    id: 'panelNames',
+    afterDraw(ch: Chart) {
+      const { ctx, chartArea } = ch;
+      ctx.save();
+      ctx.font = `600 11px ${c.font}`;
+      ctx.textBaseline = 'top';
+      panels.forEach((p, i) => {
+        const scale = ch.scales[`y${i}`];
+        if (!scale) return;
+        if (i > 0) {
+          ctx.strokeStyle = c.text;
+          ctx.globalAlpha = 0.5;
+          ctx.beginPath();
+          ctx.moveTo(chartArea.left, Math.round(scale.top) + 0.5);
+          ctx.lineTo(chartArea.right, Math.round(scale.top) + 0.5);
+          ctx.stroke();
+          ctx.globalAlpha = 1;
+        }
+        ctx.fillStyle = c.text;
+        ctx.fillText(p.title, chartArea.left + 6, scale.top + 3);
+      });
+      ctx.restore();
+    },
+  };
+  const element = el('figure', { class: 'chart chart-panels' }, el('figcaption', {}, title), legend, el('div', { class: 'chart-box' }, canvas));
+  const chart = new Chart(canvas, {
+    type: 'line',
+    data: { datasets },
+    plugins: [panelNames],
+    options: {
+      animation: false, responsive: true, maintainAspectRatio: false, parsing: false, normalized: true,
+      interaction: { mode: 'index', intersect: false },
+      scales,
+      plugins: {
+        legend: { display: false },
+        tooltip: { callbacks: { title: (items) => (items[0] ? clock(items[0].parsed.x ?? 0) : ''), label: (i) => `${i.dataset.label}: ${formats[i.datasetIndex](i.parsed.y ?? NaN)}` } },
+      },
+    },
+  });
+  return {
+    element,
+    update(series) {
+      series.forEach((pts, i) => { const ds = chart.data.datasets[i] as { data: unknown } | undefined; if (ds) ds.data = pts; });
+      chart.update('none');
+    },
+    destroy() { chart.destroy(); },
+  };
+}
+
 export interface OverlayChart { element: HTMLElement; destroy(): void }
 
 /** Reference vs current shares (percent of rows) per bin or category, as grouped bars. */

@@ -6,7 +6,7 @@
  */
 import type { RouteSortKey } from '../../src/protocol/dashboard';
 import { button } from '../components/button';
-import { timeChart, type TimeChart } from '../components/chart';
+import { panelChart, type TimeChart } from '../components/chart';
 import { notice } from '../components/notice';
 import { sparkline, type Sparkline } from '../components/sparkline';
 import { textField, type TextField } from '../components/text-field';
@@ -321,20 +321,17 @@ export class RoutesView implements View {
         this.detail = { key, element: head, charts: [] };
         return;
       }
-      const charts = [
-        timeChart('Requests per second', [{ label: 'req/s', colorVar: 0 }], (v) => formatRate(v)),
-        timeChart('Errors (5xx share)', [{ label: 'error %', colorVar: 2 }], (v) => formatPercent(v)),
-        timeChart('Latency', [{ label: 'p50', colorVar: 4 }, { label: 'p95', colorVar: 1 }, { label: 'p99', colorVar: 3 }], (v) => formatSeconds(v)),
-      ];
-      replaceChildren(this.detailEl, head, el('div', { class: 'charts' }, ...charts.map((c) => c.element)));
-      this.detail = { key, element: head, charts };
+      const chart = panelChart(`${r.method} ${r.route} over time`, [
+        { title: 'Requests', series: [{ label: 'req/s', colorVar: 0 }], format: (v) => formatRate(v) },
+        { title: 'Errors', series: [{ label: '5xx share', colorVar: 2 }], format: (v) => formatPercent(v), max: 1 },
+        { title: 'Latency', series: [{ label: 'p50', colorVar: 4 }, { label: 'p95', colorVar: 1 }, { label: 'p99', colorVar: 3 }], format: (v) => formatSeconds(v), weight: 1.4 },
+      ]);
+      replaceChildren(this.detailEl, head, chart.element);
+      this.detail = { key, element: head, charts: [chart] };
     }
     if (this.detail.charts.length === 0) return;
     const pts = (f: RouteField) => (ctx.history.ring(key, f)?.points() ?? []).map((p) => ({ x: p.t, y: Number.isFinite(p.v) ? p.v : null }));
-    const [rate, errors, latency] = this.detail.charts;
-    rate.update([pts('rate')]);
-    errors.update([pts('errorRatio')]);
-    latency.update([pts('p50'), pts('p95'), pts('p99')]);
+    this.detail.charts[0].update([pts('rate'), pts('errorRatio'), pts('p50'), pts('p95'), pts('p99')]);
   }
 
   private disposeDetail(): void {
