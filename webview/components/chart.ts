@@ -1,5 +1,5 @@
 /**
- * chart.js behind two small functions: a live time-series line chart and a reference-vs-current
+ * chart.js behind two small functions: a live time-series chart of stacked panels and a reference-vs-current
  * overlay (histogram bins or categories). Colours come from the theme's CSS variables, animation
  * is off (live data), and each chart is updated in place, never recreated per update.
  */
@@ -40,47 +40,6 @@ const clock = (t: number): string => {
   const d = new Date(t);
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}:${String(d.getSeconds()).padStart(2, '0')}`;
 };
-
-export function timeChart(title: string, specs: SeriesSpec[], formatY: (v: number) => string): TimeChart {
-  const canvas = el('canvas', { attrs: { role: 'img', 'aria-label': title } });
-  const element = el('figure', { class: 'chart' }, el('figcaption', {}, title), el('div', { class: 'chart-box' }, canvas));
-  const c = baseColors();
-  const chart = new Chart(canvas, {
-    type: 'line',
-    data: {
-      datasets: specs.map((s) => {
-        const color = themeColor(SERIES_COLORS[s.colorVar], FALLBACKS[s.colorVar]);
-        return { label: s.label, data: [], borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 0, spanGaps: false, tension: 0.2 };
-      }),
-    },
-    options: {
-      animation: false,
-      responsive: true,
-      maintainAspectRatio: false,
-      parsing: false,
-      normalized: true,
-      interaction: { mode: 'index', intersect: false },
-      scales: {
-        // sampleSize bounds the label measuring chart.js redoes on every update; maxTicksLimit
-        // already keeps the labels apart, so autoSkip (another measuring pass) is off
-        x: { type: 'linear', ticks: { color: c.text, maxTicksLimit: 5, maxRotation: 0, sampleSize: 6, autoSkip: false, callback: (v) => clock(Number(v)) }, grid: { color: c.grid } },
-        y: { beginAtZero: true, ticks: { color: c.text, maxTicksLimit: 5, sampleSize: 6, autoSkip: false, callback: (v) => formatY(Number(v)) }, grid: { color: c.grid } },
-      },
-      plugins: {
-        legend: { display: specs.length > 1, labels: { color: c.text, boxWidth: 10, font: { family: c.font } } },
-        tooltip: { callbacks: { title: (items) => (items[0] ? clock(items[0].parsed.x ?? 0) : ''), label: (i) => `${i.dataset.label}: ${formatY(i.parsed.y ?? NaN)}` } },
-      },
-    },
-  });
-  return {
-    element,
-    update(series) {
-      series.forEach((pts, i) => { const ds = chart.data.datasets[i] as { data: unknown } | undefined; if (ds) ds.data = pts; });
-      chart.update('none');
-    },
-    destroy() { chart.destroy(); },
-  };
-}
 
 export interface PanelSpec {
   title: string;
