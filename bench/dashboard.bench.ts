@@ -4,12 +4,15 @@
  *
  * - update-to-paint: from the arrival of an event to the first task after the next frame (the
  *   page's own `telltale:update-to-paint` User Timing measure), Routes view open with a route
- *   selected (its three charts update too). Events are sent 10 per second — ten times the real
+ *   selected (its chart updates too). Events are sent 10 per second — ten times the real
  *   rate — and compared with a baseline in the same page: events that change nothing but the time.
+ *   Then where the main thread's time goes (a Chromium trace), and the same updates with the table
+ *   sorted by route, so rows keep their places.
  * - memory over a simulated hour: 3,600 events, one per simulated second (sent as soon as the
  *   previous one painted), JS heap after a forced GC and DOM node count every 900 events.
  *
- * `--quick` runs 60 latency events and 600 simulated seconds.
+ * `--quick` runs 60 latency events and 600 simulated seconds; `--no-hour` skips the hour. Diagnostics
+ * (printed, no report): `--trace` (trace breakdown), `--profile [--focus "fn file:line"]` (V8 profile).
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -18,6 +21,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { RouteRed, RoutesResponse, RuntimeUpdateEvent } from '../src/protocol/runtime';
+import { encodeEvent } from '../src/runtime/server';
+import { profileBreakdown, traceBreakdown } from './chromium-breakdown';
 import { launchChromium } from '../test/webview/browser';
 import { ensureBuilt, ROOT, STATIC_DIR } from '../test/webview/harness';
 
@@ -81,8 +86,7 @@ async function fakeRuntime() {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     get clients() { return clients.size; },
     send(event: RuntimeUpdateEvent) {
-      const data = `event: update\nid: ${event.round}\ndata: ${JSON.stringify(event, process.env.TT_ROUND ? (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v) : undefined)}\n\n`;
-      if (process.env.TT_SIZE) console.error(`event bytes ${data.length}`);
+      const data = encodeEvent(event); // the runtime's own wire format
       for (const c of clients) c.write(data);
     },
     close: () => new Promise<void>((r) => { for (const c of clients) c.end(); server.close(() => r()); server.closeAllConnections(); }),
@@ -106,7 +110,7 @@ async function main(): Promise<void> {
   await page.exposeFunction('__ttPaint', (ms: number) => { paints.push(ms); waiter?.(); });
   await page.exposeFunction('__ttScript', (ms: number) => { scripts.push(ms); });
   await page.addInitScript((sortKey) => {
-    sessionStorage.setItem('telltale.dashboard.state', JSON.stringify({ view: 'routes', routeSort: { key: sortKey, dir: 'desc' }, routeFilter: '', selectedRoute: sortKey === 'nochart' ? undefined : 'GET /api/v1/resource-0/:id' }));
+    sessionStorage.setItem('telltale.dashboard.state', JSON.stringify({ view: 'routes', routeSort: { key: sortKey, dir: 'desc' }, routeFilter: '', selectedRoute: 'GET /api/v1/resource-0/:id' }));
     new PerformanceObserver((list) => {
       const w = window as unknown as { __ttPaint(ms: number): void; __ttScript(ms: number): void };
       for (const e of list.getEntries()) {
@@ -150,98 +154,16 @@ async function main(): Promise<void> {
   };
 
   for (let i = 0; i < 20; i++) await sendAndWait(true); // warm-up (JIT, chart layout)
+  const oneUpdate = async () => { await sendAndWait(true); await sleep(50); };
   if (process.argv.includes('--profile')) {
-    // Where script time goes: self and inclusive samples per function over 30 updates (100 µs sampling).
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
-    await cdp.send('Profiler.start');
-    const n = 30;
-    for (let i = 0; i < n; i++) { await sendAndWait(true); await sleep(50); }
-    const { profile } = await cdp.send('Profiler.stop') as { profile: { nodes: { id: number; children?: number[]; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[]; startTime: number; endTime: number; samples: number[] } };
-    const ms = (profile.endTime - profile.startTime) / 1000 / profile.samples.length;
-    const byId = new Map(profile.nodes.map((x) => [x.id, x]));
-    const name = (x: (typeof profile.nodes)[number]) => `${x.callFrame.functionName || '(anon)'} ${x.callFrame.url.split('/').pop()}:${x.callFrame.lineNumber}`;
-    const self = new Map<string, number>(), incl = new Map<string, number>();
-    const walk = (id: number, onStack: Set<string>): number => {
-      const x = byId.get(id)!;
-      let total = x.hitCount ?? 0;
-      const k = name(x);
-      self.set(k, (self.get(k) ?? 0) + total);
-      const inner = new Set(onStack).add(k);
-      for (const c of x.children ?? []) total += walk(c, inner);
-      if (!onStack.has(k)) incl.set(k, (incl.get(k) ?? 0) + total);
-      return total;
-    };
-    walk(profile.nodes[0].id, new Set());
-    const fmt = (m: Map<string, number>) => [...m].filter(([k]) => !k.startsWith('(root)')).sort((a, b) => b[1] - a[1]).slice(0, 30).map(([k, v]) => `${((v * ms) / n).toFixed(2)} ms\t${k}`).join('\n');
-    const focus = process.env.TT_FOCUS;
-    if (focus) {
-      // The call tree under the first frame named like TT_FOCUS (e.g. "update main.js:15849"), 4 levels.
-      const tree = new Map<string, number>();
-      const total = (id: number): number => { const x = byId.get(id)!; return (x.hitCount ?? 0) + (x.children ?? []).reduce((t, c) => t + total(c), 0); };
-      const down = (id: number, pathKey: string, depth: number) => {
-        const x = byId.get(id)!;
-        const k = `${pathKey}${'  '.repeat(depth)}${name(x)}\n`;
-        tree.set(k, (tree.get(k) ?? 0) + total(id));
-        if (depth < 4) for (const c of x.children ?? []) down(c, k, depth + 1);
-      };
-      const find = (id: number) => { const x = byId.get(id)!; if (name(x).startsWith(focus)) down(id, '', 0); else for (const c of x.children ?? []) find(c); };
-      find(profile.nodes[0].id);
-      console.error([...tree].filter(([, v]) => (v * ms) / n >= 0.05).sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, v]) => `${((v * ms) / n).toFixed(2)} ms ${k.trimEnd().split('\n').pop()}`).join('\n'));
-    }
-    console.error(`self per update:\n${fmt(self)}\n\ninclusive per update:\n${fmt(incl)}`);
+    // Diagnostics, not a result: where script time goes (`--focus "update main.js:123"` prints a call tree).
+    const focus = process.argv.includes('--focus') ? process.argv[process.argv.indexOf('--focus') + 1] : undefined;
+    console.error(await profileBreakdown(cdp, 30, oneUpdate, focus));
     process.exit(0);
   }
   if (process.argv.includes('--trace')) {
-    // Main-thread time by trace event over 20 updates: where an update's frame goes (script, style, layout, paint…).
-    const events: { name: string; ph: string; dur?: number; tid: number; pid: number; args?: { name?: string } }[] = [];
-    cdp.on('Tracing.dataCollected', (e) => { events.push(...(e.value as unknown as typeof events)); });
-    const complete = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
-    await cdp.send('Tracing.start', { categories: process.env.TT_CATS ?? 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
-    const n = 20;
-    for (let i = 0; i < n; i++) { await sendAndWait(true); await sleep(100); }
-    await cdp.send('Tracing.end');
-    await complete;
-    const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
-    const byName = new Map<string, number>();
-    // Outermost events only (a Paint of the document contains the Paints of its rows).
-    const open = new Map<string, number>();
-    const xs = (events as unknown as { name: string; ph: string; ts: number; dur?: number; tid: number; pid: number }[])
-      .filter((e) => main && e.tid === main.tid && e.pid === main.pid && e.ph === 'X' && e.dur).sort((a, b) => a.ts - b.ts);
-    for (const e of xs) {
-      if ((open.get(e.name) ?? 0) > e.ts) continue;
-      open.set(e.name, e.ts + e.dur!);
-      byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur! / 1000 / n);
-    }
-    console.error([...byName].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${v.toFixed(2)} ms\t${k}`).join('\n'));
-    if (process.env.TT_TRACE_ARGS) for (const e of events.filter((x) => x.name === process.env.TT_TRACE_ARGS && x.dur).slice(-4)) console.error(JSON.stringify(e));
-    // What the tasks are made of: direct children of RunTask, and the tasks' own time.
-    const kids = new Map<string, number>();
-    let taskSelf = 0;
-    const stack: { name: string; end: number }[] = [];
-    for (const e of xs) {
-      while (stack.length && stack[stack.length - 1].end <= e.ts) stack.pop();
-      const parent = stack[stack.length - 1];
-      if (e.name === 'RunTask' && !parent) taskSelf += e.dur! / 1000 / n;
-      if (parent?.name === 'RunTask' && stack.length === 1) { kids.set(e.name, (kids.get(e.name) ?? 0) + e.dur! / 1000 / n); taskSelf -= e.dur! / 1000 / n; }
-      stack.push({ name: e.name, end: e.ts + e.dur! });
-    }
-    if (process.env.TT_SELF) {
-      // Self time per event name (its duration minus its children's), across the whole main thread.
-      const selfT = new Map<string, number>();
-      const st: { name: string; end: number; child: number; dur: number }[] = [];
-      const close = (to: number) => { while (st.length && st[st.length - 1].end <= to) { const f = st.pop()!; selfT.set(f.name, (selfT.get(f.name) ?? 0) + (f.dur - f.child) / 1000 / n); } };
-      for (const e of xs) { close(e.ts); if (st.length) st[st.length - 1].child += e.dur!; st.push({ name: e.name, end: e.ts + e.dur!, child: 0, dur: e.dur! }); }
-      close(Infinity);
-      console.error('self time:\n' + [...selfT].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([k, v]) => `${v.toFixed(2)} ms\t${k}`).join('\n'));
-    }
-    console.error(`tasks' direct children (task self ${taskSelf.toFixed(2)} ms):\n` + [...kids].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => `${v.toFixed(2)} ms\t${k}`).join('\n'));
-    // Rendering work forced inside script (a read after a write), per update.
-    const mainX = events.filter((e) => main && e.tid === main.tid && e.pid === main.pid && e.ph === 'X' && e.dur) as unknown as { name: string; ts: number; dur: number }[];
-    const calls = mainX.filter((e) => e.name === 'FunctionCall');
-    const forced = new Map<string, number>();
-    for (const e of mainX) if (e.name !== 'FunctionCall' && calls.some((c) => e.ts >= c.ts && e.ts + e.dur <= c.ts + c.dur)) forced.set(e.name, (forced.get(e.name) ?? 0) + e.dur / 1000 / n);
-    console.error('inside script:\n' + [...forced].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${v.toFixed(2)} ms\t${k}`).join('\n'));
+    const b = await traceBreakdown(cdp, 20, oneUpdate);
+    console.error(`main thread per update ${b.perUpdateMs.toFixed(1)} ms\n${b.groups.map(([k, v]) => `${v.toFixed(2)} ms\t${k}`).join('\n')}\n\n${b.top.map(([k, v]) => `${v.toFixed(2)} ms\t${k}`).join('\n')}`);
     process.exit(0);
   }
   if (paints.length === 0) throw new Error('the page reported no update-to-paint measure: events do not arrive or do not render');
@@ -249,6 +171,12 @@ async function main(): Promise<void> {
   const fullR = await latency(true);
   const idleR = await latency(false);
   const full = fullR.paint, idle = idleR.paint;
+  const breakdown = await traceBreakdown(cdp, 20, oneUpdate);
+  // The same updates with the table sorted by route: rows keep their places, only numbers change.
+  await page.click('button[data-sort=route]');
+  await page.waitForSelector('th[aria-sort=ascending] button[data-sort=route]');
+  const stableR = await latency(true);
+  await page.click('button[data-sort=rate]');
   const rows = Number(await page.getAttribute('table.routes', 'aria-rowcount')) - 1;
   const rendered = await page.locator('table.routes tbody tr[data-key]').count();
   const charts = await page.locator('.detail canvas').count();
@@ -290,11 +218,14 @@ Page: dist/webview (production code path), Routes view with ${rows} rows (${rend
 | events | update-to-paint median (ms) | p90 (ms) | p99 (ms) | vs baseline | script part median (ms) | p90 (ms) |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 | baseline: nothing changed (only the time) | ${base.toFixed(2)} | ${pct(idle, 0.9).toFixed(2)} | ${pct(idle, 0.99).toFixed(2)} | 1.00× | ${median(idleR.script).toFixed(2)} | ${pct(idleR.script, 0.9).toFixed(2)} |
-| ${ROUTES} routes changed | ${m.toFixed(2)} | ${pct(full, 0.9).toFixed(2)} | ${pct(full, 0.99).toFixed(2)} | ${(m / base).toFixed(2)}× | ${median(fullR.script).toFixed(2)} | ${pct(fullR.script, 0.9).toFixed(2)} |
+| ${ROUTES} routes changed, sorted by req/s (rows change places every update) | ${m.toFixed(2)} | ${pct(full, 0.9).toFixed(2)} | ${pct(full, 0.99).toFixed(2)} | ${(m / base).toFixed(2)}× | ${median(fullR.script).toFixed(2)} | ${pct(fullR.script, 0.9).toFixed(2)} |
+| ${ROUTES} routes changed, sorted by route (rows keep their places) | ${median(stableR.paint).toFixed(2)} | ${pct(stableR.paint, 0.9).toFixed(2)} | ${pct(stableR.paint, 0.99).toFixed(2)} | ${(median(stableR.paint) / base).toFixed(2)}× | ${median(stableR.script).toFixed(2)} | ${pct(stableR.script, 0.9).toFixed(2)} |
 
 Renderer main-thread time per event (CDP Performance metrics, less sensitive to other processes than wall time): baseline ${idleR.busyMs.task.toFixed(1)} ms (script ${idleR.busyMs.script.toFixed(1)}, style ${idleR.busyMs.style.toFixed(1)}, layout ${idleR.busyMs.layout.toFixed(1)}); ${ROUTES} routes changed **${fullR.busyMs.task.toFixed(1)} ms** (script ${fullR.busyMs.script.toFixed(1)}, style ${fullR.busyMs.style.toFixed(1)}, layout ${fullR.busyMs.layout.toFixed(1)}).
 
-Update-to-paint runs from the event's arrival to the first task after the next frame, so it includes the wait for that frame (up to 16.7 ms at 60 Hz; the baseline row is mostly that wait). The script part is parsing, view-model and DOM writes.
+Update-to-paint runs from the event's arrival to the first task after the next frame, so it includes the wait for that frame. The baseline events carry no routes but still advance the history by one point, so every sparkline and the chart redraw. The script part is parsing, view-model and DOM writes.
+
+Where the main thread's time goes per update, sorted by req/s (Chromium trace of 20 updates, self time per trace event, grouped; tracing itself adds some): ${breakdown.groups.map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ')}; total ${breakdown.perUpdateMs.toFixed(1)} ms. \`npx tsx bench/dashboard.bench.ts --trace\` (or \`--profile\`) prints the detail.
 
 - Median update-to-paint with ${ROUTES} live series: **${m.toFixed(1)} ms** (budget < 16 ms: ${m < 16 ? 'met' : '**not met**'}). The measure spans JSON parsing of the event, the table's in-place update and the frame that paints it.
 

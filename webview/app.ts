@@ -270,8 +270,9 @@ function statusText(rt: RuntimeStatus): string {
   }
 }
 
+/** The history's view of a routes response (a route already is a RoutePoint: nothing is copied). */
 export function routePoints(r: RoutesResponse): [string, RoutePoint][] {
-  return r.routes.map((x) => [routeKey(x.method, x.route), { rate: x.rate, errorRatio: x.errorRatio, p50: x.p50, p95: x.p95, p99: x.p99 }]);
+  return r.routes.map((x) => [routeKey(x.method, x.route), x]);
 }
 
 export type { Inventory };

@@ -102,8 +102,14 @@ export class RouteHistory {
     this.version++;
     for (const [key, p] of points) {
       const e = this.entry(key);
-      e.lastSeen = Math.max(e.lastSeen, t);
-      for (const f of ROUTE_FIELDS) e.rings[f].push(t, p[f] ?? NaN);
+      if (t > e.lastSeen) e.lastSeen = t;
+      // unrolled: this runs for every route on every update
+      const r = e.rings;
+      r.rate.push(t, p.rate);
+      r.errorRatio.push(t, p.errorRatio ?? NaN);
+      r.p50.push(t, p.p50 ?? NaN);
+      r.p95.push(t, p.p95 ?? NaN);
+      r.p99.push(t, p.p99 ?? NaN);
     }
     this.evict(t);
   }

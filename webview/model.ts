@@ -92,6 +92,18 @@ export interface RouteRow {
   coverage?: Coverage;
 }
 
+const placeIndex = new WeakMap<Inventory, Map<string, Inventory['routes'][number]>>();
+/** The inventory's routes by "file:line" (built once per inventory: route rows join on it every update). */
+function byPlace(inventory: Inventory): Map<string, Inventory['routes'][number]> {
+  let m = placeIndex.get(inventory);
+  if (!m) {
+    m = new Map();
+    for (const e of inventory.routes) if (!m.has(`${e.file}:${e.line}`)) m.set(`${e.file}:${e.line}`, e);
+    placeIndex.set(inventory, m);
+  }
+  return m;
+}
+
 /** Paths that are plumbing, not product routes (still shown when they carry traffic). */
 const PLUMBING = /^\/(metrics|healthz?|readyz?|livez?)\/?$/;
 
@@ -108,8 +120,8 @@ export function buildRouteRows(routes: RoutesResponse | undefined, inventory: In
     if (seen.has(key)) continue;
     seen.add(key);
     const code = r.code ? { file: r.code.file, line: r.code.line, column: r.code.column } : undefined;
-    if (code) seenCode.add(`${code.file}:${code.line}`);
-    const entry = code ? inventory?.routes.find((e) => e.file === code.file && e.line === code.line) : undefined;
+    const entry = code && inventory ? byPlace(inventory).get(`${code.file}:${code.line}`) : undefined;
+    if (code && inventory) seenCode.add(`${code.file}:${code.line}`);
     rows.push({
       key, method: r.method, route: r.route, instrumented: true,
       rate: r.rate, requests: r.requests, errors: r.errors, errorRatio: r.errorRatio, p50: r.p50, p95: r.p95, p99: r.p99,

@@ -227,7 +227,7 @@ export async function startServer(options: ServerOptions): Promise<RuntimeServer
     port,
     get eventClients() { return clients.size; },
     broadcast(event) {
-      const data = `event: ${event.type}\n${event.type === 'update' ? `id: ${event.round}\n` : ''}data: ${JSON.stringify(event)}\n\n`;
+      const data = encodeEvent(event);
       for (const c of clients) c.write(data);
     },
     async close() {
@@ -237,4 +237,13 @@ export async function startServer(options: ServerOptions): Promise<RuntimeServer
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
     },
   };
+}
+
+/** Significant digits of the measured numbers in events: the dashboard shows three; the rest is noise that costs every client parsing time. */
+const EVENT_DIGITS = 6;
+const roundNumbers = (_key: string, v: unknown): unknown => (typeof v === 'number' && Number.isFinite(v) && !Number.isInteger(v) ? Number(v.toPrecision(EVENT_DIGITS)) : v);
+
+/** One server-sent event as written to the stream (update events carry their round as the id). */
+export function encodeEvent(event: RuntimeUpdateEvent | AlertEvent): string {
+  return `event: ${event.type}\n${event.type === 'update' ? `id: ${event.round}\n` : ''}data: ${JSON.stringify(event, roundNumbers)}\n\n`;
 }

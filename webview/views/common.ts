@@ -1,7 +1,7 @@
 /** Notices shared by several views: the page conditions of model.ts, rendered with what to do next. */
 import { button } from '../components/button';
 import { notice } from '../components/notice';
-import { el } from '../dom';
+import { el, setText } from '../dom';
 import type { ViewContext } from '../context';
 import { conditions, formatAgo, type Condition } from '../model';
 
@@ -93,7 +93,7 @@ export function codeLinkButton(ctx: ViewContext): CodeLinkButton {
       const label = code ? `${code.file}:${code.line}` : '';
       if (label === shown) return;
       shown = label;
-      element.textContent = label;
+      setText(element, label);
       element.title = code ? `Open ${code.file} at line ${code.line}` : '';
       element.hidden = !code;
     },

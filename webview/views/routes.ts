@@ -35,7 +35,7 @@ const SPARK_POINTS = 30;
 const ROW_PX = 32;
 /** Up to this many rows are all rendered; more are windowed. */
 const WINDOW_ALL = 150;
-const WINDOW_MARGIN = 6;
+const WINDOW_MARGIN = 5;
 
 /**
  * A rendered row. Rows are recycled: the window's i-th slot shows whichever route is i-th there,
@@ -168,7 +168,7 @@ export class RoutesView implements View {
     const n = shown.length;
     let start = 0, end = n;
     if (n > WINDOW_ALL) {
-      const view = Math.max(this.wrap.clientHeight, 600);
+      const view = this.wrap.clientHeight || 600; // 0 while the view is hidden
       start = Math.max(0, Math.floor(this.wrap.scrollTop / ROW_PX) - WINDOW_MARGIN);
       end = Math.min(n, start + Math.ceil(view / ROW_PX) + 2 * WINDOW_MARGIN);
     }
