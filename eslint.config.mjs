@@ -15,7 +15,7 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
-  { files: ['webview/**'], languageOptions: { globals: { ...globals.browser } } },
+  { files: ['webview/**', 'test/helpers/contrast.cjs'], languageOptions: { globals: { ...globals.browser } } },
   {
     files: ['**/*.cjs', '**/*.mjs', 'scripts/**', 'bench/**'],
     rules: { '@typescript-eslint/no-var-requires': 'off' },

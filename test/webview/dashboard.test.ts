@@ -17,6 +17,7 @@ import { formatCount, formatPercent, formatRate, formatScore, formatSeconds } fr
 import { sendTraffic, startExpressApp, type FixtureApp } from '../fixtures/runtime/express-app';
 import { silentLogger, tmpDir } from '../runtime/helpers';
 import { launchChromium, type Browser } from './browser';
+import { lowContrastTexts } from '../helpers/contrast.cjs';
 import { csvDriftProvider, ensureBuilt, fixtureInventory, ROOT, STATIC_DIR } from './harness';
 
 const XSS = '<img src=x onerror=alert(1)>';
@@ -442,6 +443,7 @@ describe('dashboard in Chromium against a real runtime', function () {
         const file = path.join(outDir, `dashboard-${v}.png`);
         await page.screenshot({ path: file, fullPage: true });
         shots.push(file);
+        assert.deepEqual(await page.evaluate(lowContrastTexts, { selector: '#app', min: 4.5 }), [], `${v} (light): every text reaches WCAG AA contrast`);
       }
       const dark = await open(rt, { dark: true });
       await tab(dark, 'routes');
@@ -452,6 +454,10 @@ describe('dashboard in Chromium against a real runtime', function () {
       const darkFile = path.join(outDir, 'dashboard-routes-dark.png');
       await dark.screenshot({ path: darkFile, fullPage: true });
       shots.push(darkFile);
+      for (const v of ['overview', 'routes', 'jobs', 'drift', 'alerts']) {
+        await tab(dark, v);
+        assert.deepEqual(await dark.evaluate(lowContrastTexts, { selector: '#app', min: 4.5 }), [], `${v} (dark): every text reaches WCAG AA contrast`);
+      }
       for (const f of shots) {
         const buf = fs.readFileSync(f);
         assert.equal(buf.subarray(1, 4).toString(), 'PNG', f);
