@@ -4,9 +4,17 @@
  * ancestor chain). Passed to Playwright's `evaluate`, so the function is self-contained.
  *
  *   const low = await page.evaluate(lowContrastTexts, { selector: '#app', min: 4.5 });
+ *   const low = await frame.locator('body').evaluate(lowContrastTexts, { selector: '#app', min: 7 });
  */
-function lowContrastTexts({ selector, min }) {
+function lowContrastTexts(a, b) {
+  // page.evaluate(fn, arg) passes the arg; locator.evaluate(fn, arg) passes the element first
+  const { selector, min } = b ?? a;
   const parse = (c) => {
+    const hex = /^#([0-9a-f]{6})([0-9a-f]{2})?$/i.exec((c || '').trim());
+    if (hex) {
+      const n = parseInt(hex[1], 16);
+      return { r: n >> 16, g: (n >> 8) & 255, b: n & 255, a: hex[2] ? parseInt(hex[2], 16) / 255 : 1 };
+    }
     const m = /rgba?\(([^)]+)\)/.exec(c);
     if (!m) return null;
     const p = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
@@ -25,7 +33,12 @@ function lowContrastTexts({ selector, min }) {
       const c = parse(getComputedStyle(n).backgroundColor);
       if (c && c.a > 0) { layers.push(c); if (c.a >= 1) break; }
     }
-    let bg = { r: 255, g: 255, b: 255, a: 1 }; // the canvas behind the page
+    // Behind a transparent page: in a VS Code webview the workbench paints the view's background
+    // (the theme's side bar or editor colour, also given to the page as a variable); else white.
+    const vars = getComputedStyle(document.documentElement);
+    const behind = document.body.classList.contains('in-vscode')
+      ? parse(vars.getPropertyValue('--vscode-sideBar-background')) ?? parse(vars.getPropertyValue('--vscode-editor-background')) : null;
+    let bg = behind && behind.a >= 1 ? behind : { r: 255, g: 255, b: 255, a: 1 };
     for (const l of layers.reverse()) bg = over(l, bg);
     return bg;
   };

@@ -17,6 +17,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
+import contrast from '../helpers/contrast.cjs';
+
+const { lowContrastTexts } = contrast;
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '../..');
@@ -268,7 +271,7 @@ async function runUi() {
   };
   const { ctx, page, allLog } = await newPage('ui');
   const tUi = Date.now();
-  const expected = 7;
+  const expected = 8;
   try {
     await step('workbench loads with the Telltale container and status bar', async () => {
       await page.goto(workbenchUrl(ws));
@@ -344,6 +347,36 @@ async function runUi() {
       await inner.locator('#app *').first().waitFor({ timeout: 60000 });
       await page.waitForTimeout(1500);
       await shot(page, 'dashboard-view');
+    });
+
+    await step('the dashboard reads in VS Code\'s high-contrast theme (every text at least 7:1)', async () => {
+      const theme = async (name) => {
+        // "Preferences: Browse Color Themes in Marketplace" sorts first: pick the exact command
+        await page.keyboard.press('F1');
+        await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+        await page.keyboard.type('Preferences: Color Theme');
+        await page.click('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]', { timeout: 15000 });
+        // the theme picker replaces the command list: type only once its own input is up
+        await page.waitForSelector('.quick-input-widget input[placeholder*="Color Theme"]', { state: 'visible', timeout: 15000 });
+        await page.keyboard.type(name);
+        await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label^="${name}"]`, { timeout: 15000 });
+        await page.keyboard.press('Enter');
+        await page.waitForSelector('.quick-input-widget', { state: 'hidden', timeout: 15000 });
+      };
+      const inner = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+      await theme('Dark High Contrast'); // the picker's label of "Default High Contrast"
+      try {
+        await inner.locator('body.vscode-high-contrast').waitFor({ timeout: 30000 });
+        await page.waitForTimeout(800);
+        const texts = await inner.locator('#app').innerText();
+        if (texts.trim().length < 20) throw new Error(`the dashboard is blank in high contrast: ${JSON.stringify(texts)}`);
+        const low = await inner.locator('body').evaluate(lowContrastTexts, { selector: '#app', min: 7 });
+        await shot(page, 'dashboard-high-contrast');
+        if (low.length) throw new Error(`texts below 7:1 in high contrast: ${JSON.stringify(low)}`);
+      } finally {
+        await theme('Dark Modern');
+        await inner.locator('body.vscode-dark').waitFor({ timeout: 30000 });
+      }
     });
 
     await step('command palette lists the Telltale commands', async () => {
