@@ -9,6 +9,7 @@ import type {
 } from '../src/protocol/dashboard';
 import type { RuntimeUpdateEvent } from '../src/protocol/runtime';
 import { assertNever } from './dom';
+import { measureToPaint, setUpdateStart } from './frame';
 
 /** An API read failed: why, in words a user can act on. */
 export class HostError extends Error {
@@ -311,26 +312,19 @@ class StandaloneHost implements Host {
 }
 
 /**
- * Records "update to paint" as a User Timing measure (`telltale:update-to-paint`), and the script part
- * of it (`telltale:update-script`): from the arrival of
- * an update to the first task after the next frame, i.e. after the browser painted the new numbers.
- * Marks are cleared as they are made, so the timeline buffer stays empty.
+ * Records "update to paint" as a User Timing measure (`telltale:update-to-paint`): from the arrival
+ * of an update to the first task after the next frame, i.e. after the browser painted the new
+ * numbers; and the script part of it (`telltale:update-script`). Marks are cleared as they are
+ * made, so the timeline buffer stays empty.
  */
 export function markPaint(started: number): void {
+  setUpdateStart(started);
   // Queued after the app's render microtask: the script part (parse, view-model, DOM writes).
   queueMicrotask(() => {
     performance.measure('telltale:update-script', { start: started, end: performance.now() });
     performance.clearMeasures('telltale:update-script');
   });
-  requestAnimationFrame(() => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => {
-      performance.measure('telltale:update-to-paint', { start: started, end: performance.now() });
-      performance.clearMeasures('telltale:update-to-paint');
-      ch.port1.close();
-    };
-    ch.port2.postMessage(0);
-  });
+  measureToPaint('telltale:update-to-paint');
 }
 
 export function createHost(): Host {

@@ -131,6 +131,30 @@ describe('dashboard with 1,000 routes (windowed, recycled rows) against a real r
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-key')), focusKey, 'focus followed the route to its new row');
   });
 
+  it('a taller window fills with rows at once, without waiting for an update', async () => {
+    /** Whether the rendered rows cover the table's visible area (no blank band at the bottom). */
+    const covered = () => page.$eval('.routes-wrap', (w) => {
+      const rows = Array.from(w.querySelectorAll('tbody tr[data-key]'));
+      const bottom = Math.max(...rows.map((r) => r.getBoundingClientRect().bottom));
+      return { rows: rows.length, covered: bottom >= w.getBoundingClientRect().bottom - 1 };
+    });
+    const before = await covered();
+    assert.ok(before.covered, 'the rows cover the table');
+    await page.setViewportSize({ width: 1280, height: 1600 });
+    try {
+      await page.waitForFunction(() => {
+        const w = document.querySelector('.routes-wrap')!;
+        const rows = Array.from(w.querySelectorAll('tbody tr[data-key]'));
+        return Math.max(...rows.map((r) => r.getBoundingClientRect().bottom)) >= w.getBoundingClientRect().bottom - 1;
+      }, undefined, { timeout: 5000 });
+      const after = await covered();
+      assert.ok(after.rows > before.rows, `more rows for the taller table (${before.rows} → ${after.rows})`);
+      await checkRendered('taller');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 860 });
+    }
+  });
+
   it('the keyboard walks the whole list: End, Home, PageDown', async () => {
     const order = expectedOrder();
     await page.focus(`tr[data-key="${order[0]}"]`);

@@ -12,6 +12,7 @@ import { sparkline, type Sparkline } from '../components/sparkline';
 import { textField, type TextField } from '../components/text-field';
 import type { View, ViewContext } from '../context';
 import { el, replaceChildren, setText } from '../dom';
+import { afterPaint, measureToPaint } from '../frame';
 import type { RouteField } from '../history';
 import {
   buildRouteRows, filterRoutes, formatPercent, formatRate, formatSeconds, nextSort, sortRoutes, type RouteRow,
@@ -35,7 +36,7 @@ const SPARK_POINTS = 30;
 const ROW_PX = 32;
 /** Up to this many rows are all rendered; more are windowed. */
 const WINDOW_ALL = 150;
-const WINDOW_MARGIN = 5;
+const WINDOW_MARGIN = 4;
 
 /**
  * A rendered row. Rows are recycled: the window's i-th slot shows whichever route is i-th there,
@@ -89,6 +90,7 @@ export class RoutesView implements View {
   private detail?: Detail;
   private built = false;
   private inputs: unknown[] = [];
+  private chartQueued = false;
 
   private build(ctx: ViewContext): void {
     this.built = true;
@@ -112,12 +114,16 @@ export class RoutesView implements View {
     }
     this.tbody.addEventListener('keydown', (ev) => this.onKey(ev));
     this.wrap.appendChild(el('table', { class: 'grid routes', attrs: { 'aria-label': 'Routes', 'aria-rowcount': 0 } }, el('thead', {}, headRow), this.tbody));
-    // Scrolling a long table renders the rows that come into view (on the next frame).
-    this.wrap.addEventListener('scroll', () => {
+    // Scrolling a long table, or the view growing (a taller panel; the first rows making the table
+    // reach its full height), renders the rows that come into view (on the next frame).
+    const rerender = () => {
       if (this.scrollQueued) return;
       this.scrollQueued = true;
       requestAnimationFrame(() => { this.scrollQueued = false; if (this.ctx) this.renderRows(this.ctx); });
-    }, { passive: true });
+    };
+    this.wrap.addEventListener('scroll', rerender, { passive: true });
+    let height = -1;
+    new ResizeObserver(() => { if (this.wrap.clientHeight !== height) { height = this.wrap.clientHeight; rerender(); } }).observe(this.wrap);
     replaceChildren(this.element,
       this.conditionsEl,
       el('div', { class: 'toolbar' }, this.filter.element, this.countEl),
@@ -329,9 +335,17 @@ export class RoutesView implements View {
       replaceChildren(this.detailEl, head, chart.element);
       this.detail = { key, element: head, charts: [chart] };
     }
-    if (this.detail.charts.length === 0) return;
-    const pts = (f: RouteField) => (ctx.history.ring(key, f)?.points() ?? []).map((p) => ({ x: p.t, y: Number.isFinite(p.v) ? p.v : null }));
-    this.detail.charts[0].update([pts('rate'), pts('errorRatio'), pts('p50'), pts('p95'), pts('p99')]);
+    if (this.detail.charts.length === 0 || this.chartQueued) return;
+    // The chart is drawn in the task after the table's paint (see frame.ts): one frame each.
+    this.chartQueued = true;
+    afterPaint(() => {
+      this.chartQueued = false;
+      const d = this.detail;
+      if (!d || d.charts.length === 0) return;
+      const pts = (f: RouteField) => (ctx.history.ring(d.key, f)?.points() ?? []).map((p) => ({ x: p.t, y: Number.isFinite(p.v) ? p.v : null }));
+      d.charts[0].update([pts('rate'), pts('errorRatio'), pts('p50'), pts('p95'), pts('p99')]);
+      measureToPaint('telltale:chart-to-paint');
+    });
   }
 
   private disposeDetail(): void {
