@@ -31,7 +31,12 @@ describe('code actions', () => {
 
   it('offers every applicable fix, the app-wide fix, fix-all, ignore and documentation', async () => {
     const diag = ours(users).find((d) => d.range.start.line === 4);
-    const actions = await codeActions(users, diag.range);
+    // The first request right after the document opens can come back empty while the worker
+    // re-analyses the opened version (the light bulb appears a moment later): wait, bounded.
+    const actions = await waitFor(async () => {
+      const got = await codeActions(users, diag.range);
+      return got.length ? got : undefined;
+    }, 'code actions for GET /api/users/:id', 15000);
     const titles = actions.map((x) => x.title);
     for (const t of [
       'Add request metrics to GET /api/users/:id',
