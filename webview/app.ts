@@ -4,7 +4,7 @@
  * (merged into the data and a bounded history), drift polled, everything re-rendered in place.
  */
 import type { AlertsResponse } from '../src/protocol/alerts';
-import type { ApiPath, DashboardView, DashboardViewState, InventoryResponse, RuntimeStatus } from '../src/protocol/dashboard';
+import type { ApiPath, DashboardView, DashboardViewState, InventoryResponse, RuntimeStatus, ShowTarget } from '../src/protocol/dashboard';
 import type { Inventory } from '../src/protocol/inventory';
 import type { DriftResponse, HealthResponse, JobsResponse, RoutesResponse, RuntimeUpdateEvent, TargetsResponse } from '../src/protocol/runtime';
 import { button } from './components/button';
@@ -35,9 +35,9 @@ export class App implements HostListener {
   private readonly data: DashboardData = { runtime: { state: 'starting' }, errors: {} };
   private readonly state: DashboardViewState;
   private readonly history = new RouteHistory(HISTORY);
-  private readonly views: Record<DashboardView, View> = {
+  private readonly views = {
     overview: new OverviewView(), routes: new RoutesView(), jobs: new JobsView(), drift: new DriftView(), alerts: new AlertsView(),
-  };
+  } satisfies Record<DashboardView, View>;
   private readonly statusEl = el('span', { class: 'status', attrs: { 'data-field': 'runtime-status', role: 'status' } });
   private readonly updatedEl = el('span', { class: 'muted', attrs: { 'data-field': 'updated' } });
   private readonly gate = el('div', { class: 'gate' });
@@ -110,6 +110,19 @@ export class App implements HostListener {
     if (event.jobs) this.data.jobs = event.jobs;
     this.lastAt = Math.max(this.lastAt, event.at);
     if (this.data.routes) this.history.record(event.at, routePoints(this.data.routes));
+    this.render();
+  }
+
+  onShow(target: ShowTarget): void {
+    this.state.view = target.view;
+    if (target.view === 'routes') {
+      this.state.selectedRoute = target.route;
+      this.views.routes.reveal(target.route, this.ctx);
+    } else {
+      this.state.selectedJob = target.job;
+      this.views.jobs.reveal(target.job);
+    }
+    this.ctx.saveState();
     this.render();
   }
 

@@ -5,7 +5,7 @@
  * sees only the `Host` interface and the typed messages of src/protocol/dashboard.ts.
  */
 import type {
-  ApiPath, ApiQuery, DashboardFixId, DashboardViewState, HostMessage, RuntimeStatus, WebviewMessage,
+  ApiPath, ApiQuery, DashboardFixId, DashboardViewState, HostMessage, RuntimeStatus, ShowTarget, WebviewMessage,
 } from '../src/protocol/dashboard';
 import type { RuntimeUpdateEvent } from '../src/protocol/runtime';
 import { assertNever } from './dom';
@@ -23,6 +23,8 @@ export interface HostListener {
   onEvent(event: RuntimeUpdateEvent): void;
   onRuntime(status: RuntimeStatus): void;
   onNotice(notice: Notice): void;
+  /** Open a view with a route or job selected (a code lens in VS Code was clicked). */
+  onShow(target: ShowTarget): void;
 }
 
 export interface Host {
@@ -88,9 +90,26 @@ export function parseHostMessage(data: unknown): HostMessage | undefined {
         return { type: 'notice', level: data.level, message: data.message };
       }
       return undefined;
+    case 'show': {
+      const t = data.target;
+      const name = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 2000;
+      if (isObject(t) && t.view === 'routes' && name(t.route)) return { type: 'show', target: { view: 'routes', route: t.route as string } };
+      if (isObject(t) && t.view === 'jobs' && name(t.job)) return { type: 'show', target: { view: 'jobs', job: t.job as string } };
+      return undefined;
+    }
     default:
       return undefined;
   }
+}
+
+/** `#route=<METHOD route>` or `#job=<name>` (URL-encoded) → what to show; anything else → undefined. */
+export function parseShowHash(hash: string): ShowTarget | undefined {
+  const p = new URLSearchParams(hash.replace(/^#/, ''));
+  const route = p.get('route'), job = p.get('job');
+  const ok = (v: string | null): v is string => v !== null && v.length > 0 && v.length <= 2000;
+  if (ok(route)) return { view: 'routes', route };
+  if (ok(job)) return { view: 'jobs', job };
+  return undefined;
 }
 
 const queryString = (q: ApiQuery | undefined): string => {
@@ -149,6 +168,10 @@ class VsCodeHost implements Host {
         return;
       }
       case 'notice': this.listener?.onNotice({ level: msg.level, message: msg.message }); return;
+      case 'show':
+        this.listener?.onShow(msg.target);
+        this.post({ type: 'shown', target: msg.target });
+        return;
       default: assertNever(msg, 'host message');
     }
   }
@@ -239,6 +262,10 @@ class StandaloneHost implements Host {
   connect(listener: HostListener): void {
     this.listener = listener;
     void this.probe();
+    // Deep links: `#route=GET%20%2Fusers%2F%3Aid` or `#job=nightly-import` open that row.
+    const follow = () => { const t = parseShowHash(location.hash); if (t) listener.onShow(t); };
+    follow();
+    window.addEventListener('hashchange', follow);
   }
 
   private setStatus(s: RuntimeStatus): void {

@@ -358,6 +358,7 @@ export function restoreViewState(raw: unknown): DashboardViewState {
   if (typeof raw.routeFilter === 'string') s.routeFilter = raw.routeFilter.slice(0, 200);
   if (typeof raw.selectedRoute === 'string') s.selectedRoute = raw.selectedRoute;
   if (typeof raw.selectedDataset === 'string') s.selectedDataset = raw.selectedDataset;
+  if (typeof raw.selectedJob === 'string') s.selectedJob = raw.selectedJob;
   return s;
 }
 

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { Analysis } from './analysis';
 import { changesToEdit, resolveFix } from './codeActions';
 import type { WorkerClient } from './client';
+import type { ShowTarget } from '../protocol/dashboard';
 import type { DashboardView } from './dashboard';
 import type { InventoryTree } from './inventoryView';
 import { runCommand, type Log } from './log';
@@ -133,7 +134,14 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
     }),
     cmd('telltale.inventory.showUninstrumentedOnly', () => tree.setFilter(true)),
     cmd('telltale.inventory.showAll', () => tree.setFilter(false)),
-    cmd('telltale.openDashboard', async (_target?: { route?: string; job?: string }) => {
+    // The dashboard as an editor panel; from a code lens, with that route or job selected.
+    cmd('telltale.openDashboard', async (target?: { route?: unknown; job?: unknown }) => {
+      const show: ShowTarget | undefined = typeof target?.route === 'string' ? { view: 'routes', route: target.route }
+        : typeof target?.job === 'string' ? { view: 'jobs', job: target.job } : undefined;
+      c.dashboard.openPanel(show);
+      return !!c.dashboard.panel;
+    }),
+    cmd('telltale.showDashboardView', async () => {
       await vscode.commands.executeCommand('workbench.view.extension.telltale');
       await vscode.commands.executeCommand('telltale.dashboard.focus');
       return !!c.dashboard.view;

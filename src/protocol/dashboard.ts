@@ -32,6 +32,9 @@ export type RuntimeStatus =
 /** The fixes the dashboard can ask for (ids of src/fixes). */
 export type DashboardFixId = 'add-route-metrics' | 'add-job-instrumentation';
 
+/** What "show this in the dashboard" points at (a code lens, a command). */
+export type ShowTarget = { view: 'routes'; route: string } | { view: 'jobs'; job: string };
+
 /** webview → host. */
 export type WebviewMessage =
   /** Sent once when the page has loaded; the host answers with `state`. */
@@ -42,7 +45,9 @@ export type WebviewMessage =
   | { type: 'openFile'; file: string; line: number; column?: number }
   /** Apply a fix to the route or job registered at file:line. */
   | { type: 'runFix'; fix: DashboardFixId; file: string; line: number; column?: number }
-  | { type: 'startRuntime' };
+  | { type: 'startRuntime' }
+  /** A `show` was applied: that view is open with the route or job selected. */
+  | { type: 'shown'; target: ShowTarget };
 
 /** host → webview. */
 export type HostMessage =
@@ -52,7 +57,9 @@ export type HostMessage =
   /** One SSE `update` event of the runtime, forwarded. */
   | { type: 'event'; event: RuntimeUpdateEvent }
   /** The outcome of an action (a fix applied, a file that could not be opened). */
-  | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string };
+  | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string }
+  /** Open a view with a route or job selected and scrolled into view; answered by `shown`. */
+  | { type: 'show'; target: ShowTarget };
 
 export type DashboardView = 'overview' | 'routes' | 'jobs' | 'drift' | 'alerts';
 
@@ -66,4 +73,6 @@ export interface DashboardViewState {
   /** `METHOD route` of the selected route. */
   selectedRoute?: string;
   selectedDataset?: string;
+  /** Name of the job shown selected (set by `show`). */
+  selectedJob?: string;
 }

@@ -271,7 +271,7 @@ async function runUi() {
   };
   const { ctx, page, allLog } = await newPage('ui');
   const tUi = Date.now();
-  const expected = 8;
+  const expected = 9;
   try {
     await step('workbench loads with the Telltale container and status bar', async () => {
       await page.goto(workbenchUrl(ws));
@@ -342,7 +342,7 @@ async function runUi() {
     });
 
     await step('dashboard view opens in the Telltale container', async () => {
-      await palette(page, 'Telltale: Open Dashboard');
+      await palette(page, 'Telltale: Show Dashboard in the Side Bar');
       const inner = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
       await inner.locator('#app *').first().waitFor({ timeout: 60000 });
       await page.waitForTimeout(1500);
@@ -377,6 +377,23 @@ async function runUi() {
         await theme('Dark Modern');
         await inner.locator('body.vscode-dark').waitFor({ timeout: 30000 });
       }
+    });
+
+    await step('Open Dashboard shows the same page as an editor panel', async () => {
+      await palette(page, 'Telltale: Open Dashboard');
+      await page.waitForSelector('.tabs-container .tab:has-text("Telltale Dashboard")', { timeout: 30000 });
+      // two webviews now (side bar and panel): the panel's is the one that is not the side bar's
+      await page.waitForFunction(() => document.querySelectorAll('iframe.webview').length >= 2, undefined, { timeout: 30000 });
+      const frames = page.frameLocator('iframe.webview');
+      let found = false;
+      for (let i = 0; i < 2 && !found; i++) {
+        const inner = frames.nth(i).frameLocator('iframe#active-frame');
+        found = await inner.locator('#app h1:has-text("Telltale")').waitFor({ timeout: 30000 }).then(() => true, () => false);
+      }
+      if (!found) throw new Error('the panel shows no dashboard');
+      await page.waitForTimeout(1000);
+      await shot(page, 'dashboard-panel');
+      await page.keyboard.press('Control+W');
     });
 
     await step('command palette lists the Telltale commands', async () => {

@@ -51,12 +51,16 @@ describe('webview host messages', () => {
     assert.deepEqual(parseHostMessage({ type: 'notice', level: 'error', message: 'x' }), { type: 'notice', level: 'error', message: 'x' });
     const ev = { type: 'update', round: 1, at: 2, routes: { routes: [] } };
     assert.deepEqual(parseHostMessage({ type: 'event', event: ev }), { type: 'event', event: ev });
+    assert.deepEqual(parseHostMessage({ type: 'show', target: { view: 'routes', route: 'GET /users/:id', extra: 1 } }), { type: 'show', target: { view: 'routes', route: 'GET /users/:id' } });
+    assert.deepEqual(parseHostMessage({ type: 'show', target: { view: 'jobs', job: 'nightly-import' } }), { type: 'show', target: { view: 'jobs', job: 'nightly-import' } });
   });
 
   it('rejects unknown and malformed messages', () => {
     for (const bad of [null, 'state', [], { type: 'eval', code: 'alert(1)' }, { type: 'state', runtime: { state: 'hacked' } },
       { type: 'api/response', id: '1', ok: true }, { type: 'api/response', id: 1 }, { type: 'notice', level: 'fatal', message: 'x' },
-      { type: 'event', event: { type: 'update', round: 1, at: 2, routes: { routes: 'x' } } }, { type: 'event', event: { type: 'other' } }]) {
+      { type: 'event', event: { type: 'update', round: 1, at: 2, routes: { routes: 'x' } } }, { type: 'event', event: { type: 'other' } },
+      { type: 'show', target: { view: 'drift', route: 'x' } }, { type: 'show', target: { view: 'routes', route: '' } }, { type: 'show', target: { view: 'jobs', job: 7 } },
+      { type: 'show', target: { view: 'routes', route: 'x'.repeat(5000) } }, { type: 'show' }]) {
       assert.equal(parseHostMessage(bad), undefined, JSON.stringify(bad));
     }
     assert.equal(parseUpdateEvent({ type: 'update', round: 1, at: 1, targets: {} }), undefined);

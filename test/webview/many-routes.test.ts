@@ -155,6 +155,28 @@ describe('dashboard with 1,000 routes (windowed, recycled rows) against a real r
     }
   });
 
+  it('a deep link (#route=…, what a code lens sends in VS Code) selects the route, clears a filter hiding it and scrolls it into view', async () => {
+    const order = expectedOrder();
+    const key = order[700];
+    const input = page.locator('vscode-text-field[data-field=route-filter] input');
+    await input.fill(route(3)); // hides the route asked for
+    await page.waitForFunction(() => document.querySelectorAll('table.routes tbody tr[data-key]').length === 1);
+    await page.evaluate((k) => { location.hash = `route=${encodeURIComponent(k)}`; }, key);
+    const row = page.locator(`tr[data-key="${key}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    assert.equal(await input.inputValue(), '', 'the filter was cleared');
+    assert.equal(await row.getAttribute('aria-selected'), 'true');
+    assert.equal(await page.locator('.detail h2').innerText(), key);
+    const visible = await page.$eval('.routes-wrap', (w, k) => {
+      const r = w.querySelector(`tr[data-key="${k}"]`)!.getBoundingClientRect(), b = w.getBoundingClientRect();
+      return r.top >= b.top && r.bottom <= b.bottom;
+    }, key);
+    assert.ok(visible, 'the row is scrolled into the visible part of the table');
+    await checkRendered('revealed');
+    await page.evaluate(() => { history.replaceState(null, '', location.pathname); document.querySelector('.routes-wrap')!.scrollTop = 0; });
+    await page.waitForFunction(() => document.querySelector('table.routes tbody tr[data-key]')?.getAttribute('aria-rowindex') === '2');
+  });
+
   it('the keyboard walks the whole list: End, Home, PageDown', async () => {
     const order = expectedOrder();
     await page.focus(`tr[data-key="${order[0]}"]`);

@@ -4,6 +4,7 @@ import { custom } from '../dom';
 export interface TextField {
   element: HTMLElement;
   readonly value: string;
+  setValue(value: string): void;
   focus(): void;
 }
 
@@ -16,6 +17,7 @@ export function textField(options: { label: string; placeholder?: string; value?
   return {
     element,
     get value() { return (element as HTMLInputElement).value ?? ''; },
+    setValue(value) { (element as HTMLInputElement).value = value; },
     focus() { element.focus(); },
   };
 }

@@ -13,14 +13,15 @@ const LABEL: Record<JobStatus, string> = { failing: 'failing', errors: 'errors',
 export class JobsView implements View {
   readonly element = el('div', { class: 'view view-jobs', attrs: { 'data-view-body': 'jobs' } });
   private sig = '';
+  private revealJob?: string;
 
   update(ctx: ViewContext): void {
     const d = ctx.data;
     const now = ctx.now();
     const rows = buildJobRows(d.jobs, d.inventory);
     // Relative times change every second; rebuild at most when data or the displayed minute/second text changes.
-    const sig = JSON.stringify([rows, d.jobs?.windowSeconds, Math.floor(now / 1000)]);
-    if (sig === this.sig) return;
+    const sig = JSON.stringify([rows, d.jobs?.windowSeconds, Math.floor(now / 1000), ctx.state.selectedJob]);
+    if (sig === this.sig && !this.revealJob) return;
     this.sig = sig;
     const conds = pageConditions(ctx, ['no-targets', 'target-down', 'waiting']);
     if (rows.length === 0) {
@@ -37,7 +38,8 @@ export class JobsView implements View {
       el('div', { class: 'table-wrap' }, el('table', { class: 'grid jobs', attrs: { 'aria-label': 'Jobs' } },
         el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { class: /OK|p95|Rows/.test(h) ? 'num' : undefined, attrs: { scope: 'col' } }, h)))),
         el('tbody', {}, ...rows.map((j) => {
-          const tr = el('tr', { class: j.status, attrs: { 'data-job': j.name, tabindex: j.code ? 0 : undefined } },
+          const selected = ctx.state.selectedJob === j.name;
+          const tr = el('tr', { class: `${j.status}${selected ? ' selected' : ''}`, attrs: { 'data-job': j.name, tabindex: j.code ? 0 : undefined, 'aria-selected': String(selected) } },
             el('td', {}, badge(LABEL[j.status], TONE[j.status])),
             el('td', { class: 'route' }, j.name, el('span', { class: 'job-meta' }, [j.kind, j.schedule].filter(Boolean).join(' · '))),
             el('td', {}, j.lastRun ? formatAgo(j.lastRun, now) : j.status === 'uninstrumented' ? '—' : `none in ${win}`),
@@ -58,5 +60,11 @@ export class JobsView implements View {
           }
           return tr;
         })))));
+    const reveal = this.revealJob;
+    this.revealJob = undefined;
+    if (reveal) this.element.querySelector<HTMLElement>(`tr[data-job="${CSS.escape(reveal)}"]`)?.scrollIntoView({ block: 'nearest' });
   }
+
+  /** Scrolls the job's row into view on the next update (a code lens asked for it). */
+  reveal(name: string): void { this.revealJob = name; }
 }

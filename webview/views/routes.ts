@@ -91,6 +91,8 @@ export class RoutesView implements View {
   private built = false;
   private inputs: unknown[] = [];
   private chartQueued = false;
+  /** A route to scroll into view once the rows include it. */
+  private revealKey?: string;
 
   private build(ctx: ViewContext): void {
     this.built = true;
@@ -145,7 +147,7 @@ export class RoutesView implements View {
     // Rows and charts are rebuilt only when something they show changed (an update that carries
     // only the time changes nothing here).
     const inputs = [d.routes, d.inventory, ctx.state.routeFilter, ctx.state.routeSort.key, ctx.state.routeSort.dir, ctx.state.selectedRoute, ctx.history.version];
-    if (inputs.length === this.inputs.length && inputs.every((v, i) => v === this.inputs[i])) return;
+    if (!this.revealKey && inputs.length === this.inputs.length && inputs.every((v, i) => v === this.inputs[i])) return;
     this.inputs = inputs;
 
     const all = buildRouteRows(d.routes, d.inventory);
@@ -161,6 +163,16 @@ export class RoutesView implements View {
 
     this.shown = shown;
     this.renderRows(ctx);
+    // Scrolled once the spacers have the height of this list (a filter may just have been cleared).
+    const reveal = this.revealKey ? shown.findIndex((r) => r.key === this.revealKey) : -1;
+    if (reveal >= 0) {
+      this.revealKey = undefined;
+      const top = reveal * ROW_PX, view = this.wrap.clientHeight;
+      if (top < this.wrap.scrollTop || top + ROW_PX > this.wrap.scrollTop + view) {
+        this.wrap.scrollTop = Math.max(0, top - Math.floor(view / 2));
+        this.renderRows(ctx);
+      }
+    }
     this.updateDetail(ctx);
   }
 
@@ -267,6 +279,18 @@ export class RoutesView implements View {
         appearance: 'secondary', name: 'instrument', title: `Add a request-duration histogram to ${r.method} ${r.route}`,
       }) : undefined;
       if (slot.fix) slot.code.appendChild(slot.fix);
+    }
+  }
+
+  /**
+   * Scrolls `key` into view on the next update (a code lens asked for it). A filter that hides it
+   * is cleared, so the route asked for is always shown.
+   */
+  reveal(key: string, ctx: ViewContext): void {
+    this.revealKey = key;
+    if (ctx.state.routeFilter && !filterRoutes(buildRouteRows(ctx.data.routes, ctx.data.inventory), ctx.state.routeFilter).some((r) => r.key === key)) {
+      ctx.state.routeFilter = '';
+      this.filter?.setValue('');
     }
   }
 

@@ -72,8 +72,8 @@ describe('views', () => {
   });
 
   describe('dashboard', () => {
-    it('Open Dashboard resolves the webview view with a strict CSP and the bundled app', async () => {
-      assert.strictEqual(await vscode.commands.executeCommand('telltale.openDashboard'), true);
+    it('the side bar view resolves with a strict CSP and the bundled app', async () => {
+      assert.strictEqual(await vscode.commands.executeCommand('telltale.showDashboardView'), true);
       const view = await waitFor(() => a.dashboard.view, 'dashboard view resolved');
       const html = view.webview.html;
       assert.match(html, /default-src 'none'/);
@@ -81,6 +81,25 @@ describe('views', () => {
       assert.match(html, /dist\/webview\/main\.js/);
       // the page loads and greets the host with `ready`
       await waitFor(() => a.dashboard.received.some((m) => m.type === 'ready'), 'the webview says ready', 60000);
+    });
+
+    it('Open Dashboard opens the same page as an editor panel; from a code lens with the route or job selected', async () => {
+      const readyBefore = a.dashboard.received.filter((m) => m.type === 'ready').length;
+      assert.strictEqual(await vscode.commands.executeCommand('telltale.openDashboard', { route: 'GET /api/users/:id' }), true);
+      const panel = a.dashboard.panel;
+      assert.strictEqual(panel.viewType, 'telltale.dashboardPanel');
+      assert.match(panel.webview.html, /default-src 'none'/);
+      assert.match(panel.webview.html, /script-src 'nonce-[A-Za-z0-9+/=]+'/);
+      await waitFor(() => a.dashboard.received.filter((m) => m.type === 'ready').length > readyBefore, 'the panel says ready', 60000);
+      // the page applied the selection and said so
+      const shown = (kind, key) => a.dashboard.received.some((m) => m.type === 'shown' && m.target.view === kind && (m.target.route ?? m.target.job) === key);
+      await waitFor(() => shown('routes', 'GET /api/users/:id'), 'the panel shows GET /api/users/:id', 30000);
+      // a second lens reuses the panel
+      assert.strictEqual(await vscode.commands.executeCommand('telltale.openDashboard', { job: 'purgeExpiredSessions' }), true);
+      assert.strictEqual(a.dashboard.panel, panel, 'one panel');
+      await waitFor(() => shown('jobs', 'purgeExpiredSessions'), 'the panel shows the job', 30000);
+      panel.dispose();
+      assert.strictEqual(a.dashboard.panel, undefined);
     });
   });
 
