@@ -284,6 +284,13 @@ describe('dashboard in Chromium against a real runtime', function () {
       assert.match(nightly, /success\s+\S/, 'last status');
       assert.match(nightly, /just now\s+src/, 'since last success');
       assert.match(await page.locator('tr[data-job=send-reports]').innerText(), /none in 10 min/, 'never succeeded');
+      // a deep link (what a job's code lens sends in VS Code) opens Jobs with that job selected
+      await tab(page, 'overview');
+      await page.evaluate(() => { location.hash = 'job=nightly-import'; });
+      await page.waitForSelector('[data-view-body=jobs]:visible');
+      await page.waitForSelector('tr[data-job=nightly-import][aria-selected=true]');
+      assert.equal(await page.locator('table.jobs tr[aria-selected=true]').count(), 1);
+      await page.evaluate(() => { history.replaceState(null, '', location.pathname); });
     });
 
     it('renders the drift report: verdict, per-column test/score/threshold/badge, overlays, checks', async () => {
