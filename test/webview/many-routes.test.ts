@@ -102,6 +102,11 @@ describe('dashboard with 1,000 routes (windowed, recycled rows) against a real r
     const rows = await checkRendered('top');
     assert.equal(rows[0].index, 2, 'the window starts at the first route');
     assert.equal(rows[0].key, expectedOrder()[0]);
+    // laid out as flex rows, the table keeps its semantics through explicit roles
+    const table = page.getByRole('table', { name: 'Routes' });
+    assert.equal(await table.getByRole('row').count(), rows.length + 1, 'a header row and the rendered rows');
+    assert.equal(await table.getByRole('columnheader').count(), 9);
+    assert.equal(await table.getByRole('row').nth(1).getByRole('cell').count(), 9);
   });
 
   it('scrolling renders the rows that come into view', async () => {

@@ -71,7 +71,7 @@ export class RoutesView implements View {
   private conditionsSig = '';
   private readonly countEl = el('span', { class: 'muted', attrs: { 'data-field': 'route-count', 'aria-live': 'polite' } });
   private readonly headers = new Map<RouteSortKey, HTMLTableCellElement>();
-  private readonly tbody = el('tbody');
+  private readonly tbody = el('tbody', { attrs: { role: 'rowgroup' } });
   private readonly emptyRow = el('tr', { class: 'empty-row' }, el('td', { attrs: { colspan: COLUMNS.length } }));
   /** Row slots; the first `rendered` are in the table, in order. */
   private readonly slots: Slot[] = [];
@@ -100,9 +100,10 @@ export class RoutesView implements View {
       label: 'Filter routes', placeholder: 'Filter by method, path, file…', value: ctx.state.routeFilter, name: 'route-filter',
       onInput: (v) => { ctx.state.routeFilter = v; ctx.saveState(); this.update(ctx); },
     });
-    const headRow = el('tr');
+    // explicit roles: the CSS lays the table out as flex rows, which would drop its table semantics
+    const headRow = el('tr', { attrs: { role: 'row', 'aria-rowindex': 1 } });
     for (const c of COLUMNS) {
-      const th = el('th', { class: c.num ? 'num' : undefined, attrs: { scope: 'col', title: c.title } });
+      const th = el('th', { class: c.num ? 'num' : undefined, attrs: { role: 'columnheader', scope: 'col', title: c.title } });
       if (c.key) {
         const key = c.key;
         th.appendChild(el('button', { class: 'sort', attrs: { type: 'button', 'data-sort': key }, on: { click: () => {
@@ -115,7 +116,7 @@ export class RoutesView implements View {
       headRow.appendChild(th);
     }
     this.tbody.addEventListener('keydown', (ev) => this.onKey(ev));
-    this.wrap.appendChild(el('table', { class: 'grid routes', attrs: { 'aria-label': 'Routes', 'aria-rowcount': 0 } }, el('thead', {}, headRow), this.tbody));
+    this.wrap.appendChild(el('table', { class: 'grid routes', attrs: { role: 'table', 'aria-label': 'Routes', 'aria-rowcount': 0 } }, el('thead', { attrs: { role: 'rowgroup' } }, headRow), this.tbody));
     // Scrolling a long table, or the view growing (a taller panel; the first rows making the table
     // reach its full height), renders the rows that come into view (on the next frame).
     const rerender = () => {
