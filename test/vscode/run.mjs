@@ -383,7 +383,7 @@ async function runUi() {
       await palette(page, 'Telltale: Open Dashboard');
       await page.waitForSelector('.tabs-container .tab:has-text("Telltale Dashboard")', { timeout: 30000 });
       // two webviews now (side bar and panel): the panel's is the one that is not the side bar's
-      await page.waitForFunction(() => document.querySelectorAll('iframe.webview').length >= 2, undefined, { timeout: 30000 });
+      await page.waitForFunction(() => globalThis.document.querySelectorAll('iframe.webview').length >= 2, undefined, { timeout: 30000 });
       const frames = page.frameLocator('iframe.webview');
       let found = false;
       for (let i = 0; i < 2 && !found; i++) {
