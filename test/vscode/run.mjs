@@ -393,7 +393,11 @@ async function runUi() {
       if (!found) throw new Error('the panel shows no dashboard');
       await page.waitForTimeout(1000);
       await shot(page, 'dashboard-panel');
-      await page.keyboard.press('Control+W');
+      // close the tab with the mouse and give the editor the focus back (keys sent while a webview
+      // has the focus may not reach the workbench)
+      await page.locator('.tabs-container .tab:has-text("Telltale Dashboard")').click({ button: 'middle' });
+      await page.waitForSelector('.tabs-container .tab:has-text("Telltale Dashboard")', { state: 'detached', timeout: 10000 });
+      await page.locator('.monaco-editor .view-line').first().click();
     });
 
     await step('command palette lists the Telltale commands', async () => {
