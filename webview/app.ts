@@ -15,6 +15,7 @@ import { registerToolkit } from './components/toolkit';
 import type { DashboardData, View, ViewContext } from './context';
 import { assertNever, el, replaceChildren, setText } from './dom';
 import { RouteHistory, type RoutePoint } from './history';
+import { onThemeChange } from './theme';
 import { HostError, type Host, type HostListener, type Notice } from './host';
 import { buildJobRows, formatAgo, parseDriftDatasets, restoreViewState, routeKey } from './model';
 import { AlertsView } from './views/alerts';
@@ -78,6 +79,10 @@ export class App implements HostListener {
       this.noticesEl,
     );
     this.host.connect(this);
+    onThemeChange(() => {
+      for (const v of Object.values(this.views) as View[]) v.restyle?.();
+      this.render();
+    });
     setInterval(() => this.render(), TICK_MS);
     this.render();
   }

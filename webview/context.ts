@@ -39,4 +39,6 @@ export interface View {
   update(ctx: ViewContext): void;
   /** Releases charts when the dashboard is torn down. */
   dispose?(): void;
+  /** The theme changed: pictures that hold colours (canvas charts) are redrawn on the next update. */
+  restyle?(): void;
 }

@@ -439,6 +439,31 @@ describe('dashboard in Chromium against a real runtime', function () {
         return coloured;
       });
       assert.ok(drawn > 200, `series lines drawn (${drawn} coloured pixels)`);
+      // switching to a dark theme with the page open redraws the chart in the dark theme's colours
+      // (the req/s line: --vscode-charts-blue is #1a85ff light, #3794ff dark in the standalone page)
+      const near = (rgb: [number, number, number]) => page.$eval('.detail canvas', (c, want) => {
+        const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && Math.hypot(d[i] - want[0], d[i + 1] - want[1], d[i + 2] - want[2]) < 12) n++;
+        return n;
+      }, rgb);
+      const lightBlue: [number, number, number] = [0x1a, 0x85, 0xff], darkBlue: [number, number, number] = [0x37, 0x94, 0xff];
+      assert.ok(await near(lightBlue) > 20 && await near(darkBlue) < 5, 'light: the rate line in the light blue');
+      await page.emulateMedia({ colorScheme: 'dark' });
+      try {
+        await page.waitForFunction((want) => {
+          const c = document.querySelector('.detail canvas') as HTMLCanvasElement | null;
+          if (!c) return false;
+          const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          let n = 0;
+          for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && Math.hypot(d[i] - want[0], d[i + 1] - want[1], d[i + 2] - want[2]) < 12) n++;
+          return n > 20;
+        }, darkBlue, { timeout: 5000 });
+        assert.ok(await near(lightBlue) < 5, 'dark: no light-theme blue left');
+        assert.deepEqual(await page.evaluate(lowContrastTexts, { selector: '#app', min: 4.5 }), [], 'dark after the switch: every text reaches AA');
+      } finally {
+        await page.emulateMedia({ colorScheme: 'light' });
+      }
       const outDir = process.env.TELLTALE_SCREENSHOTS ? path.join(ROOT, 'docs/screenshots') : path.join(ROOT, 'test/.tmp/screenshots');
       fs.mkdirSync(outDir, { recursive: true });
       const shots: string[] = [];

@@ -124,4 +124,6 @@ export class DriftView implements View {
   }
 
   dispose(): void { this.disposeCharts(); }
+
+  restyle(): void { this.sig = ''; }
 }

@@ -379,4 +379,9 @@ export class RoutesView implements View {
   }
 
   dispose(): void { this.disposeDetail(); }
+
+  restyle(): void {
+    this.disposeDetail();
+    this.inputs = [];
+  }
 }
