@@ -32,8 +32,6 @@ const LATENCY_EVENTS = quick ? 60 : 200;
 const HOUR = process.argv.includes('--no-hour') ? 0 : quick ? 600 : 3600;
 const CHECK_EVERY = quick ? 150 : 900;
 const T0 = 1_750_000_000_000;
-/** The Routes table's sort (`--sort route` keeps the order still; by rate, rows move on every update). */
-const SORT = process.argv.includes('--sort') ? process.argv[process.argv.indexOf('--sort') + 1] : 'rate';
 
 function routes(tick: number, change: boolean): RoutesResponse {
   const k = change ? tick : 0;
@@ -111,8 +109,8 @@ async function main(): Promise<void> {
   await page.exposeFunction('__ttScript', (ms: number) => { scripts.push(ms); });
   const chartPaints: number[] = [];
   await page.exposeFunction('__ttChart', (ms: number) => { chartPaints.push(ms); });
-  await page.addInitScript((sortKey) => {
-    sessionStorage.setItem('telltale.dashboard.state', JSON.stringify({ view: 'routes', routeSort: { key: sortKey, dir: 'desc' }, routeFilter: '', selectedRoute: 'GET /api/v1/resource-0/:id' }));
+  await page.addInitScript(() => {
+    sessionStorage.setItem('telltale.dashboard.state', JSON.stringify({ view: 'routes', routeSort: { key: 'rate', dir: 'desc' }, routeFilter: '', selectedRoute: 'GET /api/v1/resource-0/:id' }));
     new PerformanceObserver((list) => {
       const w = window as unknown as { __ttPaint(ms: number): void; __ttScript(ms: number): void; __ttChart(ms: number): void };
       for (const e of list.getEntries()) {
@@ -121,7 +119,7 @@ async function main(): Promise<void> {
         else if (e.name === 'telltale:chart-to-paint') w.__ttChart(e.duration);
       }
     }).observe({ type: 'measure' });
-  }, SORT);
+  });
   await page.goto(rt.url + '/');
   await page.waitForSelector(`table.routes[aria-rowcount="${ROUTES + 1}"]`, { timeout: 60_000 });
   for (let i = 0; i < 50 && rt.clients === 0; i++) await sleep(100);

@@ -68,6 +68,9 @@ export function parseUpdateEvent(x: unknown): RuntimeUpdateEvent | undefined {
   return x as unknown as RuntimeUpdateEvent;
 }
 
+/** A route key or job name to show: a non-empty string of sane length. */
+const isShowName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 2000;
+
 /** Messages from the extension are untrusted until checked: unknown or malformed ones give undefined. */
 export function parseHostMessage(data: unknown): HostMessage | undefined {
   if (!isObject(data) || typeof data.type !== 'string') return undefined;
@@ -92,9 +95,8 @@ export function parseHostMessage(data: unknown): HostMessage | undefined {
       return undefined;
     case 'show': {
       const t = data.target;
-      const name = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 2000;
-      if (isObject(t) && t.view === 'routes' && name(t.route)) return { type: 'show', target: { view: 'routes', route: t.route as string } };
-      if (isObject(t) && t.view === 'jobs' && name(t.job)) return { type: 'show', target: { view: 'jobs', job: t.job as string } };
+      if (isObject(t) && t.view === 'routes' && isShowName(t.route)) return { type: 'show', target: { view: 'routes', route: t.route } };
+      if (isObject(t) && t.view === 'jobs' && isShowName(t.job)) return { type: 'show', target: { view: 'jobs', job: t.job } };
       return undefined;
     }
     default:
@@ -106,9 +108,8 @@ export function parseHostMessage(data: unknown): HostMessage | undefined {
 export function parseShowHash(hash: string): ShowTarget | undefined {
   const p = new URLSearchParams(hash.replace(/^#/, ''));
   const route = p.get('route'), job = p.get('job');
-  const ok = (v: string | null): v is string => v !== null && v.length > 0 && v.length <= 2000;
-  if (ok(route)) return { view: 'routes', route };
-  if (ok(job)) return { view: 'jobs', job };
+  if (isShowName(route)) return { view: 'routes', route };
+  if (isShowName(job)) return { view: 'jobs', job };
   return undefined;
 }
 

@@ -18,5 +18,6 @@ export function onThemeChange(listener: () => void): void {
     requestAnimationFrame(() => { queued = false; listener(); });
   };
   new MutationObserver(fire).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-id'] });
-  for (const q of ['(prefers-color-scheme: dark)', '(forced-colors: active)', '(prefers-contrast: more)']) matchMedia(q).addEventListener('change', fire);
+  // (a scheme change reaches `fire` through the mirrored class)
+  for (const q of ['(forced-colors: active)', '(prefers-contrast: more)']) matchMedia(q).addEventListener('change', fire);
 }

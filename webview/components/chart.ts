@@ -78,8 +78,9 @@ export function panelChart(title: string, panels: PanelSpec[]): TimeChart {
     for (const s of p.series) {
       const color = themeColor(SERIES_COLORS[s.colorVar], FALLBACKS[s.colorVar]);
       datasets.push({ label: s.label, data: [], borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 0, spanGaps: false, tension: 0, yAxisID: `y${pi}` });
-      legend.appendChild(el('span', { class: 'chart-key' }, el('span', { class: 'chart-swatch' }), s.label));
-      (legend.lastElementChild!.firstElementChild as HTMLElement).style.background = color;
+      const swatch = el('span', { class: 'chart-swatch' });
+      swatch.style.background = color;
+      legend.appendChild(el('span', { class: 'chart-key' }, swatch, s.label));
     }
   });
   const formats = panels.flatMap((p) => p.series.map(() => p.format));

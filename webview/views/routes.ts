@@ -168,11 +168,7 @@ export class RoutesView implements View {
     const reveal = this.revealKey ? shown.findIndex((r) => r.key === this.revealKey) : -1;
     if (reveal >= 0) {
       this.revealKey = undefined;
-      const top = reveal * ROW_PX, view = this.wrap.clientHeight;
-      if (top < this.wrap.scrollTop || top + ROW_PX > this.wrap.scrollTop + view) {
-        this.wrap.scrollTop = Math.max(0, top - Math.floor(view / 2));
-        this.renderRows(ctx);
-      }
+      this.centerRow(reveal, ctx);
     }
     this.updateDetail(ctx);
   }
@@ -325,12 +321,17 @@ export class RoutesView implements View {
   private focusIndex(i: number): void {
     const key = this.shown[i]?.key;
     if (!key || !this.ctx) return;
-    const top = i * ROW_PX, view = this.wrap.clientHeight;
-    if (this.shown.length > WINDOW_ALL && (top < this.wrap.scrollTop || top + ROW_PX > this.wrap.scrollTop + view)) {
-      this.wrap.scrollTop = Math.max(0, top - Math.floor(view / 2));
-      this.renderRows(this.ctx);
-    }
+    // a short list is all rendered: focus() scrolls it natively
+    if (this.shown.length > WINDOW_ALL) this.centerRow(i, this.ctx);
     this.slotOf(key)?.tr.focus();
+  }
+
+  /** Scrolls the i-th shown row to the middle of the table when it is out of view, rendering that window. */
+  private centerRow(i: number, ctx: ViewContext): void {
+    const top = i * ROW_PX, view = this.wrap.clientHeight;
+    if (top >= this.wrap.scrollTop && top + ROW_PX <= this.wrap.scrollTop + view) return;
+    this.wrap.scrollTop = Math.max(0, top - Math.floor(view / 2));
+    this.renderRows(ctx);
   }
 
   private updateDetail(ctx: ViewContext): void {
